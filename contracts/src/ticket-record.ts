@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { Direction, StreamCode, WeightSource } from './streams.js';
+import { ABSURD_KG } from './weights.js';
+
+/**
+ * The records a station device signs and chains. Version 1.
+ * Everything a ticket claims is inside the signed bytes; the server stores
+ * those bytes verbatim and derives its rows from them.
+ */
+export const RECORD_VERSION = 1;
+export const GENESIS_HASH = '0'.repeat(64);
+
+const Code = z.string().regex(/^[A-Za-z0-9_-]{1,48}$/, 'a registry code: letters, digits, _ and -');
+const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a lower-case sha256 hex digest');
+// Device times carry their UTC offset so the ticket shows the time the operator saw.
+const DeviceTime = z.iso.datetime({ offset: true, precision: 3, message: 'an ISO-8601 time with milliseconds and offset' });
+const Kg = z.int('weights are integers in kg').min(0, 'weights cannot be negative').max(ABSURD_KG, `weights above ${ABSURD_KG} kg are not road vehicles`);
+
+export const TicketFlag = z.enum([
+  'KEYED', // a weight was typed in by an operator
+  'STORED_TARE', // one-pass weighing against the vehicle's registered tare
+  'TARE_DEVIATION', // measured tare differs from the stored tare beyond tolerance
+  'OVERWEIGHT', // gross above the vehicle's registered maximum
+  'PLATE_MISMATCH', // camera plate differs from the card's vehicle
+  'NO_ZERO_RETURN', // the scale did not return to zero before this vehicle
+  'WEIGHT_JUMP', // a jump inside the stable window
+  'REPEAT_WEIGHING', // same vehicle weighed again within the configured time
+  'MANUAL_REVIEW',
+]);
+export type TicketFlag = z.infer<typeof TicketFlag>;
+
+export const TicketBody = z
+  .object({
+    site: Code,
+    lane: Code,
+    plate: z.string().min(5).max(16),
+    plateSeen: z.string().max(16).nullable(),
+    card: z.string().regex(/^[0-9a-f]{8,20}$/, 'card UID in lower-case hex').nullable(),
+    stream: StreamCode,
+    direction: Direction,
+    grossKg: Kg.min(1, 'gross must be positive'),
+    tareKg: Kg,
+    netKg: Kg,
+    grossSource: z.enum(['WEIGHED', 'KEYED']),
+    tareSource: WeightSource,
+    firstAt: DeviceTime,
+    secondAt: DeviceTime.nullable(),
+    route: Code.nullable(),
+    permit: z.string().min(3).max(64).nullable(),
+    origin: Code.nullable(),
+    operator: z.string().min(1).max(64).nullable(),
+    flags: z.array(TicketFlag).max(16),
+    software: z.string().min(1).max(64),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.grossKg - t.tareKg !== t.netKg) {
+      ctx.addIssue({ code: 'custom', path: ['netKg'], message: `net must equal gross − tare (${t.grossKg} − ${t.tareKg} = ${t.grossKg - t.tareKg}), got ${t.netKg}` });
+    }
+    const keyed = t.grossSource === 'KEYED' || t.tareSource === 'KEYED';
+    if (keyed !== t.flags.includes('KEYED')) {
+      ctx.addIssue({ code: 'custom', path: ['flags'], message: 'a keyed weight must carry the KEYED flag, and only a keyed weight may' });
+    }
+    if ((t.tareSource === 'STORED') !== t.flags.includes('STORED_TARE')) {
+      ctx.addIssue({ code: 'custom', path: ['flags'], message: 'a stored tare must carry the STORED_TARE flag, and only a stored tare may' });
+    }
+    if (t.tareSource === 'WEIGHED' && t.grossSource === 'WEIGHED' && t.secondAt === null) {
+      ctx.addIssue({ code: 'custom', path: ['secondAt'], message: 'a two-pass weighing needs the second pass time' });
+    }
+    if (t.secondAt !== null && Date.parse(t.secondAt) < Date.parse(t.firstAt)) {
+      ctx.addIssue({ code: 'custom', path: ['secondAt'], message: 'the second pass cannot precede the first' });
+    }
+    if (new Set(t.flags).size !== t.flags.length) {
+      ctx.addIssue({ code: 'custom', path: ['flags'], message: 'flags must not repeat' });
+    }
+  });
+export type TicketBody = z.infer<typeof TicketBody>;
+
+export const VoidBody = z
+  .object({
+    ticketSeq: z.int().min(1),
+    reason: z.string().trim().min(3).max(500),
+    at: DeviceTime,
+    operator: z.string().min(1).max(64).nullable(),
+  })
+  .strict();
+export type VoidBody = z.infer<typeof VoidBody>;
+
+const Envelope = {
+  v: z.literal(RECORD_VERSION),
+  device: Code,
+  seq: z.int().min(1).max(2_000_000_000),
+  prev: Hash,
+};
+
+export const DeviceRecordPayload = z.discriminatedUnion('kind', [
+  z.object({ ...Envelope, kind: z.literal('ticket'), ticket: TicketBody }).strict(),
+  z.object({ ...Envelope, kind: z.literal('void'), void: VoidBody }).strict(),
+]);
+export type DeviceRecordPayload = z.infer<typeof DeviceRecordPayload>;
+
+/** What travels over HTTP: the exact signed bytes and the signature, both base64. */
+export const SignedRecord = z
+  .object({
+    canonical: z.base64().max(16_384, 'a record is at most 12 KiB'),
+    signature: z.base64().length(88, 'an ed25519 signature is 64 bytes (88 base64 characters)'),
+  })
+  .strict();
+export type SignedRecord = z.infer<typeof SignedRecord>;
+
+export const IngestBatch = z
+  .object({ records: z.array(SignedRecord).min(1, 'send at least one record').max(500, 'at most 500 records per batch') })
+  .strict();
+export type IngestBatch = z.infer<typeof IngestBatch>;
+
+export const IngestResult = z.object({
+  seq: z.int(),
+  status: z.enum(['accepted', 'duplicate']),
+  hash: Hash,
+  ticketId: z.string().nullable(),
+  receivedAt: z.string(),
+});
+export type IngestResult = z.infer<typeof IngestResult>;

@@ -1,0 +1,16 @@
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { Logger } from './lib/logger.js';
+import type { LivePublisher } from './live/publisher.js';
+import type { TokenService } from './services/tokens.js';
+import type { UserRepository } from './repositories/user.repository.js';
+
+/** What route modules may depend on. Each service takes only the pieces it uses. */
+export interface AppContext {
+  config: Config;
+  db: Database;
+  log: Logger;
+  tokens: TokenService;
+  users: UserRepository;
+  live: LivePublisher;
+}

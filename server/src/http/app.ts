@@ -1,0 +1,35 @@
+import express from 'express';
+import type { AppContext } from '../context.js';
+import { authenticate } from './auth.js';
+import { correlationId, errorHandler, notFoundHandler } from './errors.js';
+import { healthRoutes } from './routes/health.js';
+
+/**
+ * The HTTP application. Route modules are thin: they validate, call a service,
+ * map the result. Device ingestion parses its own raw body (it must hash the
+ * exact bytes), so it is mounted before the JSON parser.
+ */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  app.use(correlationId);
+  app.use(healthRoutes(ctx));
+
+  // Routes authenticated per device (raw body, signed request).
+  // [device routes]
+
+  app.use(express.json({ limit: `${ctx.config.BODY_LIMIT_KB}kb`, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  // Public routes (no session).
+  // [public routes]
+
+  // Everything below needs a logged-in person.
+  app.use('/api/v1', authenticate(ctx));
+  // [user routes]
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(ctx.log));
+  return app;
+}
