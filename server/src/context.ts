@@ -4,6 +4,7 @@ import type { Logger } from './lib/logger.js';
 import type { LivePublisher } from './live/publisher.js';
 import type { TokenService } from './services/tokens.js';
 import type { UserRepository } from './repositories/user.repository.js';
+import type { TicketService } from './services/ticket.service.js';
 
 /** What route modules may depend on. Each service takes only the pieces it uses. */
 export interface AppContext {
@@ -13,4 +14,5 @@ export interface AppContext {
   tokens: TokenService;
   users: UserRepository;
   live: LivePublisher;
+  tickets: TicketService;
 }

@@ -1,0 +1,18 @@
+import { badRequest } from '../http/errors.js';
+
+/** Opaque keyset cursors: base64url JSON of the last row's sort key. */
+export function encodeCursor(key: Record<string, string>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { weighedAt: string; id: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { weighedAt?: unknown; id?: unknown };
+    if (typeof v.weighedAt === 'string' && !Number.isNaN(Date.parse(v.weighedAt)) && typeof v.id === 'string' && /^[0-9a-f-]{36}$/.test(v.id)) {
+      return { weighedAt: v.weighedAt, id: v.id };
+    }
+  } catch {
+    // fall through
+  }
+  throw badRequest('invalid cursor; use nextCursor from the previous page', [{ path: 'cursor', message: 'not a cursor this API issued' }]);
+}
