@@ -10,6 +10,8 @@ import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { LivePublisher } from './live/publisher.js';
 import { UserRepository } from './repositories/user.repository.js';
+import { TicketRepository } from './repositories/ticket.repository.js';
+import { TicketService } from './services/ticket.service.js';
 import { TokenService } from './services/tokens.js';
 
 export interface RunningServer {
@@ -34,13 +36,15 @@ function sessionSecret(config: Config): string {
 export async function startServer(config: Config, databaseUrl: string, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   await migrate(databaseUrl, { log: (m) => log.info(m) });
   const db = connectDatabase(databaseUrl);
+  const live = new LivePublisher();
   const ctx: AppContext = {
     config,
     db,
     log,
     tokens: new TokenService(sessionSecret(config), config.SESSION_TTL_HOURS),
     users: new UserRepository(db.prisma),
-    live: new LivePublisher(),
+    live,
+    tickets: new TicketService(new TicketRepository(db.pool), live),
   };
   const app = createApp(ctx);
   const http = createServer(app);

@@ -3,6 +3,9 @@ import type { AppContext } from '../context.js';
 import { authenticate } from './auth.js';
 import { correlationId, errorHandler, notFoundHandler } from './errors.js';
 import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { securityEventRoutes } from './routes/security-events.js';
+import { ticketRoutes } from './routes/tickets.js';
 
 /**
  * The HTTP application. Route modules are thin: they validate, call a service,
@@ -19,6 +22,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   // Routes authenticated per device (raw body, signed request).
   // [device routes]
+  app.use(ingestRoutes(ctx));
 
   app.use(express.json({ limit: `${ctx.config.BODY_LIMIT_KB}kb`, strict: true, type: ['application/json', 'application/*+json'] }));
 
@@ -28,6 +32,8 @@ export function createApp(ctx: AppContext): express.Express {
   // Everything below needs a logged-in person.
   app.use('/api/v1', authenticate(ctx));
   // [user routes]
+  app.use('/api/v1', ticketRoutes(ctx));
+  app.use('/api/v1', securityEventRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));
