@@ -45,7 +45,7 @@ const signedRaw = (text: string) => {
 };
 const rawIngest = (body: string | Buffer) => dev.post([], { rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body) });
 const good = () => dev.sign({ ...envelope(), ticket: dev.ticketBody() });
-const raw = async (method: string, path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<Res> => {
+const raw = async (method: string, path: string, body: string, headers: Record<string, string> = {}): Promise<Res> => {
   const res = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...headers }, body });
   const text = await res.text();
   return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };

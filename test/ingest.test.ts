@@ -120,6 +120,24 @@ describe('exactly once', () => {
   });
 });
 
+test('a record the database refuses mid-batch is rejected alone; those before it are kept', async () => {
+  // A rule only the database knows, to drive the bulk insert into its per-record fallback.
+  await admin.query('ALTER TABLE ticket ADD CONSTRAINT test_refuse_13013 CHECK (gross_kg <> 13013)');
+  try {
+    const d = await device();
+    const recs = [d.nextTicket(), d.nextTicket(), d.nextTicket({ grossKg: 13_013, netKg: 1_013 }), d.nextTicket()];
+    const res = await d.post(recs);
+    expect(res.status).toBe(422);
+    expect(res.body.failedSeq).toBe(3);
+    expect(res.body.message).toMatch(/refused by a ledger rule/);
+    expect(res.body.results.map((r: { seq: number }) => r.seq)).toEqual([1, 2]);
+    expect(await count('SELECT count(*) n FROM device_record WHERE device_id = $1', [d.station.deviceId])).toBe(2);
+    expect(await count('SELECT count(*) n FROM ticket WHERE device_id = $1', [d.station.deviceId])).toBe(2);
+  } finally {
+    await admin.query('ALTER TABLE ticket DROP CONSTRAINT test_refuse_13013');
+  }
+});
+
 describe('the chain and the signature', () => {
   test('a record whose prev does not match the chain tail is rejected and recorded', async () => {
     const d = await device();

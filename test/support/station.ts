@@ -3,7 +3,7 @@
 // through the real ingestion API, as a station agent would.
 import { GENESIS_HASH, type DeviceRecordPayload, type TicketBody } from '@haulproof/contracts';
 import { deviceAuthHeader, generateDeviceKeys, signRecord } from '@haulproof/contracts/signing';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import pg from 'pg';
 
 export interface StationFixture {
@@ -57,10 +57,13 @@ export const INGEST_PATH = '/api/v1/ingest/records';
 export class TestDevice {
   seq = 0;
   prev = GENESIS_HASH;
+  private readonly key: KeyObject;
   constructor(
     readonly baseUrl: string,
     readonly station: StationFixture,
-  ) {}
+  ) {
+    this.key = createPrivateKey(station.privateKeyPem);
+  }
 
   ticketBody(overrides: Partial<TicketBody> = {}): TicketBody {
     const first = new Date(Date.now() - 10 * 60_000);
@@ -95,7 +98,7 @@ export class TestDevice {
   next(body: { kind: 'ticket'; ticket: TicketBody } | { kind: 'void'; void: { ticketSeq: number; reason: string; at: string; operator: string | null } }): { canonical: string; signature: string; hash: string; seq: number } {
     const seq = this.seq + 1;
     const payload = { v: 1, device: this.station.deviceCode, seq, prev: this.prev, ...body } as DeviceRecordPayload;
-    const signed = signRecord(this.station.privateKeyPem, payload as never);
+    const signed = signRecord(this.key, payload as never);
     this.seq = seq;
     this.prev = signed.hash;
     return { ...signed, seq };
@@ -107,7 +110,7 @@ export class TestDevice {
 
   /** Signs an arbitrary payload without touching the chain state (for hostile tests). */
   sign(payload: unknown) {
-    return signRecord(this.station.privateKeyPem, payload as never);
+    return signRecord(this.key, payload as never);
   }
 
   async post(records: { canonical: string; signature: string }[], opts: { rawBody?: Buffer; auth?: string } = {}): Promise<{ status: number; body: any }> {

@@ -35,3 +35,6 @@ GRANT SELECT ON "ticket_effective" TO haulproof_app;
 -- A ticket is voided at most once, even when two people void it at the same moment.
 -- (Partial index: Prisma's schema language cannot express it; the drift test knows it by name.)
 CREATE UNIQUE INDEX "ticket_event_one_void_per_ticket" ON "ticket_event"("ticket_id") WHERE "kind" = 'VOID';
+
+-- Replays look records up by id to return the original result.
+CREATE INDEX "ticket_event_record_id_idx" ON "ticket_event"("record_id");

@@ -16,24 +16,9 @@ export interface StoredRecord {
   receivedAt: Date;
 }
 
-/** Registry facts a ticket record refers to, looked up in one round trip. */
-export interface TicketRefs {
-  siteId: string | null;
-  scaleId: string | null;
-  maxKg: number | null;
-  divisionKg: number | null;
-  laneOnDevice: boolean;
-  vehicleId: string | null;
-  cardId: string | null;
-  routeId: string | null;
-  permitId: string | null;
-  originSiteId: string | null;
-}
-
 export interface NewTicketRow {
   deviceId: string;
   seq: number;
-  kind: 'ticket';
   canonical: Buffer;
   hash: string;
   prevHash: string;
@@ -109,43 +94,64 @@ export class LedgerRepository {
   }
 }
 
+export interface RefKeys {
+  siteLanes: { site: string; lane: string }[];
+  plates: string[];
+  cards: string[];
+  routes: string[];
+  permits: string[];
+  origins: string[];
+}
+
+export interface ResolvedRefs {
+  lanes: Map<string, { siteId: string; scaleId: string | null; maxKg: number | null; divisionKg: number | null; laneOnDevice: boolean }>; // key `${site}/${lane}`
+  vehicles: Map<string, string>; // plate → id
+  cards: Map<string, string>;
+  routes: Map<string, string>;
+  permits: Map<string, string>;
+  sites: Map<string, string>; // origin code → id
+}
+
 export class LedgerTx {
   constructor(
     private readonly client: pg.PoolClient,
     readonly deviceId: string,
   ) {}
 
-  /** The record at `seq` (if any) and the chain's current tail. */
-  async recordAndTail(seq: number): Promise<{ existing: StoredRecord | null; tail: StoredRecord | null }> {
-    const { rows } = await this.client.query<StoredRecord & { isTail: boolean }>(
-      `SELECT r.seq, r.hash, COALESCE(t.id, e.ticket_id) AS "ticketId", r.received_at AS "receivedAt",
-              r.seq = (SELECT max(seq) FROM device_record WHERE device_id = $1) AS "isTail"
-         FROM device_record r
-         LEFT JOIN ticket t ON t.record_id = r.id
-         LEFT JOIN ticket_event e ON e.record_id = r.id
-        WHERE r.device_id = $1 AND (r.seq = $2 OR r.seq = (SELECT max(seq) FROM device_record WHERE device_id = $1))`,
-      [this.deviceId, seq],
+  /** The records already stored at any of `seqs`, and the chain's current tail. */
+  async recordsAndTail(seqs: number[]): Promise<{ existing: Map<number, StoredRecord>; tail: { seq: number; hash: string } | null }> {
+    const found = await this.client.query<StoredRecord>(
+        `SELECT r.seq, r.hash, COALESCE(t.id, e.ticket_id) AS "ticketId", r.received_at AS "receivedAt"
+           FROM device_record r
+           LEFT JOIN ticket t ON t.record_id = r.id
+           LEFT JOIN ticket_event e ON e.record_id = r.id
+          WHERE r.device_id = $1 AND r.seq = ANY($2::int[])`,
+        [this.deviceId, seqs],
     );
-    const stored = (r: StoredRecord | undefined): StoredRecord | null => (r ? { seq: r.seq, hash: r.hash, ticketId: r.ticketId, receivedAt: r.receivedAt } : null);
-    return { existing: stored(rows.find((r) => r.seq === seq)), tail: stored(rows.find((r) => r.isTail)) };
+    const tail = await this.client.query<{ seq: number; hash: string }>('SELECT seq, hash FROM device_record WHERE device_id = $1 ORDER BY seq DESC LIMIT 1', [this.deviceId]);
+    return { existing: new Map(found.rows.map((r) => [r.seq, r])), tail: tail.rows[0] ?? null };
   }
 
-  async ticketRefs(q: { site: string; lane: string; plate: string; card: string | null; route: string | null; permit: string | null; origin: string | null }): Promise<TicketRefs> {
-    const { rows } = await this.client.query<TicketRefs>(
-      `SELECT s.id AS "siteId", sc.id AS "scaleId", sc.max_kg AS "maxKg", sc.division_kg AS "divisionKg",
-              EXISTS (SELECT 1 FROM device_lane dl WHERE dl.device_id = $1 AND dl.scale_id = sc.id) AS "laneOnDevice",
-              v.id AS "vehicleId", c.id AS "cardId", r.id AS "routeId", p.id AS "permitId", o.id AS "originSiteId"
-         FROM (SELECT 1) one
-         LEFT JOIN site s ON s.code = $2
-         LEFT JOIN scale sc ON sc.site_id = s.id AND sc.code = $3
-         LEFT JOIN vehicle v ON v.plate = $4
-         LEFT JOIN card c ON c.uid = $5
-         LEFT JOIN collection_route r ON r.code = $6
-         LEFT JOIN permit p ON p.permit_no = $7
-         LEFT JOIN site o ON o.code = $8`,
-      [this.deviceId, q.site, q.lane, q.plate, q.card, q.route, q.permit, q.origin],
+  /** Resolves every registry code a batch mentions, one query per kind of thing. */
+  async resolveRefs(k: RefKeys): Promise<ResolvedRefs> {
+    const pairs = (rows: { k: string; id: string }[]) => new Map(rows.map((r) => [r.k, r.id]));
+    const byCode = async (table: string, column: string, codes: string[]) =>
+      codes.length ? pairs((await this.client.query<{ k: string; id: string }>(`SELECT ${column} AS k, id FROM ${table} WHERE ${column} = ANY($1::text[])`, [codes])).rows) : new Map<string, string>();
+    // One client runs one query at a time, so these go in sequence.
+    const lanes = await this.client.query<{ site: string; lane: string; siteId: string; scaleId: string | null; maxKg: number | null; divisionKg: number | null; laneOnDevice: boolean }>(
+      `SELECT x.site, x.lane, s.id AS "siteId", sc.id AS "scaleId", sc.max_kg AS "maxKg", sc.division_kg AS "divisionKg",
+              EXISTS (SELECT 1 FROM device_lane dl WHERE dl.device_id = $1 AND dl.scale_id = sc.id) AS "laneOnDevice"
+         FROM unnest($2::text[], $3::text[]) AS x(site, lane)
+         JOIN site s ON s.code = x.site
+         LEFT JOIN scale sc ON sc.site_id = s.id AND sc.code = x.lane`,
+      [this.deviceId, k.siteLanes.map((p) => p.site), k.siteLanes.map((p) => p.lane)],
     );
-    return rows[0] as TicketRefs;
+    const vehicles = await byCode('vehicle', 'plate', k.plates);
+    const cards = await byCode('card', 'uid', k.cards);
+    const routes = await byCode('collection_route', 'code', k.routes);
+    const permits = await byCode('permit', 'permit_no', k.permits);
+    const sites = await byCode('site', 'code', k.origins);
+    return { lanes: new Map(lanes.rows.map(({ site, lane, ...rest }) => [`${site}/${lane}`, rest])), vehicles, cards, routes, permits, sites };
   }
 
   async ticketBySeq(seq: number): Promise<{ id: string; voided: boolean } | null> {
@@ -157,28 +163,32 @@ export class LedgerTx {
     return rows[0] ?? null;
   }
 
-  /** Inserts the signed record and the ticket derived from it, atomically. */
-  async insertTicket(t: NewTicketRow): Promise<{ ticketId: string; receivedAt: Date }> {
-    const { rows } = await this.client.query<{ ticketId: string; receivedAt: Date }>(
-      `WITH r AS (
+  /** Inserts signed records and the tickets derived from them, in one statement. */
+  async insertTickets(rows: NewTicketRow[]): Promise<Map<number, { ticketId: string; receivedAt: Date }>> {
+    if (rows.length === 0) return new Map();
+    const input = rows.map((t) => ({ ...t, canonical: t.canonical.toString('base64'), signature: t.signature.toString('base64') }));
+    const { rows: out } = await this.client.query<{ seq: number; ticketId: string; receivedAt: Date }>(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(
+           seq int, canonical text, hash text, "prevHash" text, signature text, "siteId" uuid, "scaleId" uuid, "vehicleId" uuid,
+           "cardId" uuid, "plateSeen" text, stream text, direction direction, "grossKg" int, "tareKg" int, "netKg" int,
+           "grossSource" weight_source, "tareSource" weight_source, "firstAt" timestamptz, "secondAt" timestamptz,
+           "routeId" uuid, "permitId" uuid, "originSiteId" uuid, operator text, flags jsonb, software text)),
+       r AS (
          INSERT INTO device_record (device_id, seq, kind, canonical, hash, prev_hash, signature)
-         VALUES ($1, $2, 'ticket', $3, $4, $5, $6) RETURNING id, received_at)
+         SELECT $1, x.seq, 'ticket', decode(x.canonical, 'base64'), x.hash, x."prevHash", decode(x.signature, 'base64') FROM x ORDER BY x.seq
+         RETURNING id, seq, received_at)
        INSERT INTO ticket (record_id, device_id, seq, site_id, scale_id, vehicle_id, card_id, plate_seen, stream_code, direction,
                            gross_kg, tare_kg, net_kg, gross_source, tare_source, first_weighed_at, second_weighed_at, weighed_at,
                            received_at, route_id, permit_id, origin_site_id, operator, flags, software_version)
-       SELECT r.id, $1, $2, $7, $8, $9, $10, $11, $12, $13::direction,
-              $14, $15, $16, $17::weight_source, $18::weight_source, $19::timestamptz, $20::timestamptz, COALESCE($20::timestamptz, $19::timestamptz),
-              r.received_at, $21, $22, $23, $24, $25, $26
-         FROM r
-       RETURNING id AS "ticketId", received_at AS "receivedAt"`,
-      [
-        t.deviceId, t.seq, t.canonical, t.hash, t.prevHash, t.signature,
-        t.siteId, t.scaleId, t.vehicleId, t.cardId, t.plateSeen, t.stream, t.direction,
-        t.grossKg, t.tareKg, t.netKg, t.grossSource, t.tareSource, t.firstAt, t.secondAt,
-        t.routeId, t.permitId, t.originSiteId, t.operator, t.flags, t.software,
-      ],
+       SELECT r.id, $1, x.seq, x."siteId", x."scaleId", x."vehicleId", x."cardId", x."plateSeen", x.stream, x.direction,
+              x."grossKg", x."tareKg", x."netKg", x."grossSource", x."tareSource", x."firstAt", x."secondAt", COALESCE(x."secondAt", x."firstAt"),
+              r.received_at, x."routeId", x."permitId", x."originSiteId", x.operator, ARRAY(SELECT jsonb_array_elements_text(x.flags)), x.software
+         FROM r JOIN x ON x.seq = r.seq
+       RETURNING seq, id AS "ticketId", received_at AS "receivedAt"`,
+      [this.deviceId, JSON.stringify(input)],
     );
-    return rows[0]!;
+    return new Map(out.map((o) => [o.seq, { ticketId: o.ticketId, receivedAt: o.receivedAt }]));
   }
 
   async insertVoid(v: NewVoidRow): Promise<{ receivedAt: Date }> {

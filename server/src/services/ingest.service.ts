@@ -1,5 +1,5 @@
 import { GENESIS_HASH, maxDisplayableKg, normalisePlate, type IngestBatch, type IngestResult, type TicketBody, type VoidBody } from '@haulproof/contracts';
-import type { LedgerRepository, LedgerTx, DeviceRow } from '../repositories/ledger.repository.js';
+import type { DeviceRow, LedgerRepository, LedgerTx, NewTicketRow, RefKeys, ResolvedRefs } from '../repositories/ledger.repository.js';
 import type { SecurityEventRepository } from '../repositories/security-event.repository.js';
 import { devicePublicKey, RecordRejected, verifyRecord, type VerifiedRecord } from './record-verifier.js';
 
@@ -8,18 +8,22 @@ export interface IngestRules {
   maxFutureSeconds: number;
 }
 
-export type IngestOutcome = { results: IngestResult[]; rejected: RecordRejected | null; accepted: { ticketIds: string[]; voidedTicketIds: string[] } };
+export interface IngestOutcome {
+  results: IngestResult[];
+  rejected: RecordRejected | null;
+  accepted: { ticketIds: string[]; voidedTicketIds: string[] };
+}
 
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
 
 /**
  * Exactly-once, in-order ingestion of signed device records.
  *
- * Records of one device are processed under a lock on the device row:
+ * A device's records are processed under a lock on its device row:
  *  - (device, seq) already stored with the same hash → the original result again;
- *  - same (device, seq) with different bytes → 409, recorded as a security event;
+ *  - the same (device, seq) with different bytes → 409, recorded as a security event;
  *  - otherwise seq must extend the chain by one and `prev` must equal the tail's hash.
- * A batch stops at its first rejected record; everything before it is kept.
+ * A batch stops at its first rejected record; every record before it is kept.
  */
 export class IngestService {
   constructor(
@@ -30,7 +34,7 @@ export class IngestService {
 
   async ingest(device: DeviceRow, batch: IngestBatch, remoteAddr: string | null): Promise<IngestOutcome> {
     const outcome: IngestOutcome = { results: [], rejected: null, accepted: { ticketIds: [], voidedTicketIds: [] } };
-    // Signatures are checked before taking the lock: it is the expensive part.
+    // Signatures are checked before taking the lock: they are the expensive part.
     const verified: VerifiedRecord[] = [];
     try {
       const key = devicePublicKey(device.publicKey!);
@@ -39,132 +43,200 @@ export class IngestService {
       if (!(err instanceof RecordRejected)) throw err;
       outcome.rejected = err;
     }
-
     if (verified.length > 0) {
-      await this.ledger.withDeviceLock(device.id, async (tx) => {
-        for (const rec of verified) {
-          try {
-            outcome.results.push(await this.applyOne(tx, device, rec, outcome));
-          } catch (err) {
-            if (!(err instanceof RecordRejected)) throw err;
-            outcome.rejected = err; // the records before it still commit
-            break;
-          }
-        }
-      });
+      await this.ledger.withDeviceLock(device.id, (tx) => new BatchWriter(tx, device, this.rules, outcome).write(verified));
     }
-
     if (outcome.rejected) {
       const r = outcome.rejected;
-      const failedIndex = outcome.results.length;
       await this.security.record({
         kind: r.kind,
         deviceId: device.id,
         seq: r.seq,
         reason: r.message,
         remoteAddr,
-        details: { errors: r.errors ?? null, record: batch.records[failedIndex] ?? null },
+        details: { errors: r.errors ?? null, record: batch.records[outcome.results.length] ?? null },
       });
     }
-    if (outcome.results.some((r) => r.status === 'accepted')) await this.ledger.touchDevice(device.id);
+    if (outcome.accepted.ticketIds.length + outcome.accepted.voidedTicketIds.length > 0) await this.ledger.touchDevice(device.id);
     return outcome;
   }
+}
 
-  private async applyOne(tx: LedgerTx, device: DeviceRow, rec: VerifiedRecord, outcome: IngestOutcome): Promise<IngestResult> {
-    const { payload } = rec;
-    const { existing, tail } = await tx.recordAndTail(payload.seq);
-    if (existing) {
-      if (existing.hash === rec.hash) {
-        return { seq: payload.seq, status: 'duplicate', hash: existing.hash, ticketId: existing.ticketId, receivedAt: existing.receivedAt.toISOString() };
+/** One batch inside the device lock: chain checks in memory, tickets inserted in bulk. */
+class BatchWriter {
+  private tail: { seq: number; hash: string } | null = null;
+  private pending: NewTicketRow[] = [];
+
+  constructor(
+    private readonly tx: LedgerTx,
+    private readonly device: DeviceRow,
+    private readonly rules: IngestRules,
+    private readonly outcome: IngestOutcome,
+  ) {}
+
+  async write(records: VerifiedRecord[]): Promise<void> {
+    const { existing, tail } = await this.tx.recordsAndTail(records.map((r) => r.payload.seq));
+    this.tail = tail;
+    const refs = await this.tx.resolveRefs(refKeys(records));
+    try {
+      for (const rec of records) {
+        const { payload } = rec;
+        const stored = existing.get(payload.seq);
+        if (stored) {
+          if (stored.hash !== rec.hash) {
+            throw new RecordRejected(409, 'SEQ_CONFLICT', `seq ${payload.seq} of device ${this.device.code} is already in the ledger with different content (hash ${stored.hash.slice(0, 12)}…)`, payload.seq);
+          }
+          await this.flush();
+          this.outcome.results.push({ seq: payload.seq, status: 'duplicate', hash: stored.hash, ticketId: stored.ticketId, receivedAt: stored.receivedAt.toISOString() });
+          continue;
+        }
+        this.checkChain(payload.seq, payload.prev);
+        if (payload.kind === 'ticket') {
+          this.pending.push(this.ticketRow(rec, payload.ticket, payload.seq, refs));
+        } else {
+          await this.flush(); // a void may refer to a ticket earlier in this batch
+          await this.applyVoid(rec, payload.void, payload.seq);
+        }
+        this.tail = { seq: payload.seq, hash: rec.hash };
       }
-      throw new RecordRejected(409, 'SEQ_CONFLICT', `seq ${payload.seq} of device ${device.code} is already in the ledger with different content (hash ${existing.hash.slice(0, 12)}…)`, payload.seq);
+      await this.flush();
+    } catch (err) {
+      if (!(err instanceof RecordRejected)) throw err;
+      await this.flush(); // records before the rejected one are kept
+      this.outcome.rejected = err;
     }
-    const expectedSeq = (tail?.seq ?? 0) + 1;
-    if (payload.seq !== expectedSeq) {
-      throw new RecordRejected(422, 'CHAIN_GAP', `device ${device.code}: expected seq ${expectedSeq}, got ${payload.seq}; send records in order without gaps`, payload.seq);
-    }
-    const expectedPrev = tail?.hash ?? GENESIS_HASH;
-    if (payload.prev !== expectedPrev) {
-      throw new RecordRejected(422, 'CHAIN_BROKEN', `device ${device.code} seq ${payload.seq}: prev ${payload.prev.slice(0, 12)}… does not match the hash of seq ${tail?.seq ?? 0} (${expectedPrev.slice(0, 12)}…)`, payload.seq);
-    }
-
-    if (payload.kind === 'ticket') {
-      const row = await this.ticketRow(tx, device, rec, payload.ticket, payload.seq);
-      const { ticketId, receivedAt } = await guarded(tx, payload.seq, () => tx.insertTicket(row));
-      outcome.accepted.ticketIds.push(ticketId);
-      return { seq: payload.seq, status: 'accepted', hash: rec.hash, ticketId, receivedAt: receivedAt.toISOString() };
-    }
-    const target = await this.voidTarget(tx, device, payload.void, payload.seq);
-    const { receivedAt } = await guarded(tx, payload.seq, () => tx.insertVoid({ deviceId: device.id, seq: payload.seq, canonical: rec.canonical, hash: rec.hash, prevHash: payload.prev, signature: rec.signature, ticketId: target, reason: payload.void.reason, at: payload.void.at }));
-    outcome.accepted.voidedTicketIds.push(target);
-    return { seq: payload.seq, status: 'accepted', hash: rec.hash, ticketId: target, receivedAt: receivedAt.toISOString() };
   }
 
-  private async ticketRow(tx: LedgerTx, device: DeviceRow, rec: VerifiedRecord, t: TicketBody, seq: number) {
-    const reject = (message: string, path: string) => new RecordRejected(422, 'REJECTED_RECORD', `device ${device.code} seq ${seq}: ${message}`, seq, [{ path: `ticket.${path}`, message }]);
+  private checkChain(seq: number, prev: string): void {
+    const expectedSeq = (this.tail?.seq ?? 0) + 1;
+    if (seq !== expectedSeq) {
+      throw new RecordRejected(422, 'CHAIN_GAP', `device ${this.device.code}: expected seq ${expectedSeq}, got ${seq}; send records in order without gaps`, seq);
+    }
+    const expectedPrev = this.tail?.hash ?? GENESIS_HASH;
+    if (prev !== expectedPrev) {
+      throw new RecordRejected(422, 'CHAIN_BROKEN', `device ${this.device.code} seq ${seq}: prev ${prev.slice(0, 12)}… does not match the hash of seq ${this.tail?.seq ?? 0} (${expectedPrev.slice(0, 12)}…)`, seq);
+    }
+  }
+
+  private ticketRow(rec: VerifiedRecord, t: TicketBody, seq: number, refs: ResolvedRefs): NewTicketRow {
+    const reject = (message: string, path: string) => new RecordRejected(422, 'REJECTED_RECORD', `device ${this.device.code} seq ${seq}: ${message}`, seq, [{ path: `ticket.${path}`, message }]);
     if (normalisePlate(t.plate) !== t.plate) throw reject(`plate must be sent normalised (${normalisePlate(t.plate)})`, 'plate');
-    this.checkTimes(t.firstAt, t.secondAt, reject);
-
-    const refs = await tx.ticketRefs({ site: t.site, lane: t.lane, plate: t.plate, card: t.card, route: t.route, permit: t.permit, origin: t.origin });
-    if (!refs.siteId) throw reject(`unknown site ${t.site}`, 'site');
-    if (refs.siteId !== device.siteId) throw reject(`device ${device.code} is not registered at site ${t.site}`, 'site');
-    if (!refs.scaleId) throw reject(`site ${t.site} has no lane ${t.lane}`, 'lane');
-    if (!refs.laneOnDevice) throw reject(`lane ${t.lane} is not assigned to device ${device.code}`, 'lane');
-    const ceiling = maxDisplayableKg(refs.maxKg!, refs.divisionKg!);
+    checkTimes(this.rules, [['firstAt', t.firstAt], ['secondAt', t.secondAt]], reject);
+    const lane = refs.lanes.get(`${t.site}/${t.lane}`);
+    if (!lane) throw reject(`unknown site ${t.site}`, 'site');
+    if (lane.siteId !== this.device.siteId) throw reject(`device ${this.device.code} is not registered at site ${t.site}`, 'site');
+    if (!lane.scaleId) throw reject(`site ${t.site} has no lane ${t.lane}`, 'lane');
+    if (!lane.laneOnDevice) throw reject(`lane ${t.lane} is not assigned to device ${this.device.code}`, 'lane');
+    const ceiling = maxDisplayableKg(lane.maxKg!, lane.divisionKg!);
     if (t.grossKg > ceiling) throw reject(`gross ${t.grossKg} kg exceeds the scale's maximum + 9 e (${ceiling} kg)`, 'grossKg');
-    if (!refs.vehicleId) throw reject(`no registered vehicle has plate ${t.plate}`, 'plate');
-    if (t.card && !refs.cardId) throw reject(`unknown card ${t.card}`, 'card');
-    if (t.route && !refs.routeId) throw reject(`unknown route ${t.route}`, 'route');
-    if (t.permit && !refs.permitId) throw reject(`unknown permit ${t.permit}`, 'permit');
-    if (t.origin && !refs.originSiteId) throw reject(`unknown origin site ${t.origin}`, 'origin');
-
+    const vehicleId = refs.vehicles.get(t.plate);
+    if (!vehicleId) throw reject(`no registered vehicle has plate ${t.plate}`, 'plate');
+    const optional = (code: string | null, map: Map<string, string>, what: string, path: string) => {
+      if (code === null) return null;
+      const id = map.get(code);
+      if (!id) throw reject(`unknown ${what} ${code}`, path);
+      return id;
+    };
     return {
-      deviceId: device.id, seq, kind: 'ticket' as const,
+      deviceId: this.device.id, seq,
       canonical: rec.canonical, hash: rec.hash, prevHash: rec.payload.prev, signature: rec.signature,
-      siteId: refs.siteId, scaleId: refs.scaleId, vehicleId: refs.vehicleId, cardId: refs.cardId,
+      siteId: lane.siteId, scaleId: lane.scaleId, vehicleId,
+      cardId: optional(t.card, refs.cards, 'card', 'card'),
       plateSeen: t.plateSeen, stream: t.stream, direction: t.direction,
       grossKg: t.grossKg, tareKg: t.tareKg, netKg: t.netKg, grossSource: t.grossSource, tareSource: t.tareSource,
       firstAt: t.firstAt, secondAt: t.secondAt,
-      routeId: refs.routeId, permitId: refs.permitId, originSiteId: refs.originSiteId,
+      routeId: optional(t.route, refs.routes, 'route', 'route'),
+      permitId: optional(t.permit, refs.permits, 'permit', 'permit'),
+      originSiteId: optional(t.origin, refs.sites, 'origin site', 'origin'),
       operator: t.operator, flags: t.flags, software: t.software,
     };
   }
 
-  private checkTimes(firstAt: string, secondAt: string | null, reject: (m: string, p: string) => RecordRejected): void {
-    const latest = Date.now() + this.rules.maxFutureSeconds * 1000;
-    for (const [path, value] of [['firstAt', firstAt], ['secondAt', secondAt]] as const) {
-      if (value === null) continue;
-      const ms = Date.parse(value);
-      if (ms > latest) throw reject(`${value} lies more than ${this.rules.maxFutureSeconds} s in the future; check the station clock`, path);
-      if (ms < EARLIEST) throw reject(`${value} is before 2000; check the station clock`, path);
+  private async applyVoid(rec: VerifiedRecord, v: VoidBody, seq: number): Promise<void> {
+    const reject = (message: string) => new RecordRejected(422, 'REJECTED_RECORD', `device ${this.device.code} seq ${seq}: ${message}`, seq, [{ path: 'void.ticketSeq', message }]);
+    checkTimes(this.rules, [['at', v.at]], reject);
+    const target = await this.tx.ticketBySeq(v.ticketSeq);
+    if (!target) throw reject(`device ${this.device.code} has no ticket with seq ${v.ticketSeq}`);
+    if (target.voided) throw reject(`ticket ${this.device.code}-${v.ticketSeq} is already void`);
+    const { receivedAt } = await this.guarded(seq, () =>
+      this.tx.insertVoid({ deviceId: this.device.id, seq, canonical: rec.canonical, hash: rec.hash, prevHash: rec.payload.prev, signature: rec.signature, ticketId: target.id, reason: v.reason, at: v.at }),
+    );
+    this.outcome.accepted.voidedTicketIds.push(target.id);
+    this.outcome.results.push({ seq, status: 'accepted', hash: rec.hash, ticketId: target.id, receivedAt: receivedAt.toISOString() });
+  }
+
+  /**
+   * Writes the pending tickets in one statement. If a database rule refuses the
+   * bulk insert, falls back to one insert per record to find the culprit: the
+   * records before it are kept and it alone is rejected.
+   */
+  private async flush(): Promise<void> {
+    const rows = this.pending;
+    if (rows.length === 0) return;
+    this.pending = [];
+    let stored: Map<number, { ticketId: string; receivedAt: Date }>;
+    try {
+      stored = await this.guarded(rows[0]!.seq, () => this.tx.insertTickets(rows));
+    } catch (err) {
+      if (!(err instanceof RecordRejected) || rows.length === 1) throw err;
+      stored = new Map();
+      for (const row of rows) {
+        try {
+          for (const [seq, v] of await this.guarded(row.seq, () => this.tx.insertTickets([row]))) stored.set(seq, v);
+        } catch (one) {
+          this.record(rows, stored);
+          throw one;
+        }
+      }
+    }
+    this.record(rows, stored);
+  }
+
+  private record(rows: NewTicketRow[], stored: Map<number, { ticketId: string; receivedAt: Date }>): void {
+    for (const row of rows) {
+      const s = stored.get(row.seq);
+      if (!s) continue;
+      this.outcome.accepted.ticketIds.push(s.ticketId);
+      this.outcome.results.push({ seq: row.seq, status: 'accepted', hash: row.hash, ticketId: s.ticketId, receivedAt: s.receivedAt.toISOString() });
     }
   }
 
-  private async voidTarget(tx: LedgerTx, device: DeviceRow, v: VoidBody, seq: number): Promise<string> {
-    const target = await tx.ticketBySeq(v.ticketSeq);
-    const reject = (message: string) => new RecordRejected(422, 'REJECTED_RECORD', `device ${device.code} seq ${seq}: ${message}`, seq, [{ path: 'void.ticketSeq', message }]);
-    if (!target) throw reject(`device ${device.code} has no ticket with seq ${v.ticketSeq}`);
-    if (target.voided) throw reject(`ticket ${device.code}-${v.ticketSeq} is already void`);
-    this.checkTimes(v.at, null, (m) => reject(m));
-    return target.id;
+  /** Runs an insert in a savepoint so a refused insert leaves the transaction usable. */
+  private async guarded<T>(seq: number, insert: () => Promise<T>): Promise<T> {
+    await this.tx.savepoint();
+    try {
+      const result = await insert();
+      await this.tx.releaseSavepoint();
+      return result;
+    } catch (err) {
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (!code.startsWith('22') && !code.startsWith('23')) throw err;
+      await this.tx.rollbackToSavepoint();
+      throw new RecordRejected(422, 'REJECTED_RECORD', `device ${this.device.code} seq ${seq}: refused by a ledger rule: ${(err as Error).message}`, seq);
+    }
   }
 }
 
-/**
- * Runs an insert inside a savepoint, so a database rule that refuses one record
- * (a CHECK the validation did not foresee) rejects that record alone and keeps
- * the batch's earlier records.
- */
-async function guarded<T>(tx: LedgerTx, seq: number, insert: () => Promise<T>): Promise<T> {
-  await tx.savepoint();
-  try {
-    const result = await insert();
-    await tx.releaseSavepoint();
-    return result;
-  } catch (err) {
-    const code = String((err as { code?: unknown }).code ?? '');
-    if (!code.startsWith('22') && !code.startsWith('23')) throw err;
-    await tx.rollbackToSavepoint();
-    throw new RecordRejected(422, 'REJECTED_RECORD', `seq ${seq}: refused by a ledger rule: ${(err as Error).message}`, seq);
+function checkTimes(rules: IngestRules, times: [string, string | null][], reject: (m: string, p: string) => RecordRejected): void {
+  const latest = Date.now() + rules.maxFutureSeconds * 1000;
+  for (const [path, value] of times) {
+    if (value === null) continue;
+    const ms = Date.parse(value);
+    if (ms > latest) throw reject(`${value} lies more than ${rules.maxFutureSeconds} s in the future; check the station clock`, path);
+    if (ms < EARLIEST) throw reject(`${value} is before 2000; check the station clock`, path);
   }
+}
+
+function refKeys(records: VerifiedRecord[]): RefKeys {
+  const tickets = records.flatMap((r) => (r.payload.kind === 'ticket' ? [r.payload.ticket] : []));
+  const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
+  const lanes = new Map(tickets.map((t) => [`${t.site}/${t.lane}`, { site: t.site, lane: t.lane }]));
+  return {
+    siteLanes: [...lanes.values()],
+    plates: distinct(tickets.map((t) => t.plate)),
+    cards: distinct(tickets.map((t) => t.card)),
+    routes: distinct(tickets.map((t) => t.route)),
+    permits: distinct(tickets.map((t) => t.permit)),
+    origins: distinct(tickets.map((t) => t.origin)),
+  };
 }
