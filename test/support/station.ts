@@ -118,7 +118,7 @@ export class TestDevice {
     const res = await fetch(this.baseUrl + INGEST_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: opts.auth ?? deviceAuthHeader(this.station.deviceCode, this.station.privateKeyPem, 'POST', INGEST_PATH, body) },
-      body,
+      body: new Uint8Array(body),
     });
     const text = await res.text();
     let parsed: unknown = text;
