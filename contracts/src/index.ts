@@ -4,5 +4,6 @@ export * from './weights.js';
 export * from './canonical-json.js';
 export * from './ticket-record.js';
 export * from './registry.js';
+export * from './registry-views.js';
 export * from './api.js';
 export * from './events.js';

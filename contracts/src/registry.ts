@@ -172,3 +172,89 @@ export const UserInput = z
   });
 
 export const LoginInput = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+
+// ───────── PATCH bodies and list queries ─────────
+
+// A PATCH body is the create schema with every field optional and no defaults: an absent field
+// keeps its stored value. Cross-field rules (min < max, tare dates, scope fits role…) are checked
+// again by the server on the merged record, with the create schema.
+type PatchShape<S extends z.core.$ZodShape> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]> };
+function patchOf<S extends z.core.$ZodShape>(shape: S): z.ZodObject<PatchShape<S>, z.core.$strict> {
+  const out: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(shape)) out[k] = (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional();
+  return z.object(out).strict() as unknown as z.ZodObject<PatchShape<S>, z.core.$strict>;
+}
+
+export const DistrictUpdate = patchOf(DistrictInput.shape);
+export const SiteUpdate = patchOf(SiteInput.shape);
+export const ScaleUpdate = patchOf(ScaleInput.shape);
+export const CarrierUpdate = patchOf(CarrierInput.shape);
+export const VehicleUpdate = patchOf(VehicleInput.shape);
+export const DriverUpdate = patchOf(DriverInput.shape);
+// A card's UID is the physical card; a different card is a new card. Status changes go through CardStatusChange.
+export const CardUpdate = patchOf(CardInput.shape).omit({ uid: true });
+export const RouteUpdate = patchOf(RouteInput.shape);
+export const PermitUpdate = patchOf(PermitInput.shape);
+export const TargetUpdate = patchOf(TargetInput.shape);
+export const DeviceUpdate = patchOf(DeviceInput.shape);
+export const UserUpdate = patchOf(UserInput.shape).omit({ username: true });
+
+export type DistrictInput = z.infer<typeof DistrictInput>;
+export type SiteInput = z.infer<typeof SiteInput>;
+export type ScaleInput = z.infer<typeof ScaleInput>;
+export type CarrierInput = z.infer<typeof CarrierInput>;
+export type VehicleInput = z.infer<typeof VehicleInput>;
+export type DriverInput = z.infer<typeof DriverInput>;
+export type CardInput = z.infer<typeof CardInput>;
+export type CardStatusChange = z.infer<typeof CardStatusChange>;
+export type RouteInput = z.infer<typeof RouteInput>;
+export type PermitInput = z.infer<typeof PermitInput>;
+export type TargetInput = z.infer<typeof TargetInput>;
+export type DeviceInput = z.infer<typeof DeviceInput>;
+export type UserInput = z.infer<typeof UserInput>;
+export type LoginInput = z.infer<typeof LoginInput>;
+export type DistrictUpdate = z.infer<typeof DistrictUpdate>;
+export type SiteUpdate = z.infer<typeof SiteUpdate>;
+export type ScaleUpdate = z.infer<typeof ScaleUpdate>;
+export type CarrierUpdate = z.infer<typeof CarrierUpdate>;
+export type VehicleUpdate = z.infer<typeof VehicleUpdate>;
+export type DriverUpdate = z.infer<typeof DriverUpdate>;
+export type CardUpdate = z.infer<typeof CardUpdate>;
+export type RouteUpdate = z.infer<typeof RouteUpdate>;
+export type PermitUpdate = z.infer<typeof PermitUpdate>;
+export type TargetUpdate = z.infer<typeof TargetUpdate>;
+export type DeviceUpdate = z.infer<typeof DeviceUpdate>;
+export type UserUpdate = z.infer<typeof UserUpdate>;
+
+// Registry lists are keyset-paged by id: pass the previous page's nextCursor back as `cursor`.
+const Paging = {
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: Uuid.optional(),
+};
+const listQuery = <S extends z.core.$ZodShape>(filters: S) => z.object({ ...Paging, ...filters }).strict();
+
+export const PageQuery = listQuery({});
+export const StreamListQuery = z.object({ limit: Paging.limit, cursor: StreamCode.optional() }).strict();
+export const SiteListQuery = listQuery({ districtId: Uuid.optional(), kind: SiteKind.optional() });
+export const ScaleListQuery = listQuery({ siteId: Uuid.optional() });
+export const CarrierListQuery = listQuery({ districtId: Uuid.optional() });
+export const VehicleListQuery = listQuery({ carrierId: Uuid.optional(), plate: z.string().min(2).max(16).optional() });
+export const DriverListQuery = listQuery({ carrierId: Uuid.optional() });
+export const CardListQuery = listQuery({ vehicleId: Uuid.optional(), uid: z.string().max(32).optional() });
+export const RouteListQuery = listQuery({ districtId: Uuid.optional() });
+export const PermitListQuery = listQuery({ carrierId: Uuid.optional() });
+export const TargetListQuery = listQuery({ districtId: Uuid.optional() });
+export const DeviceListQuery = listQuery({ siteId: Uuid.optional() });
+
+export type PageQuery = z.infer<typeof PageQuery>;
+export type StreamListQuery = z.infer<typeof StreamListQuery>;
+export type SiteListQuery = z.infer<typeof SiteListQuery>;
+export type ScaleListQuery = z.infer<typeof ScaleListQuery>;
+export type CarrierListQuery = z.infer<typeof CarrierListQuery>;
+export type VehicleListQuery = z.infer<typeof VehicleListQuery>;
+export type DriverListQuery = z.infer<typeof DriverListQuery>;
+export type CardListQuery = z.infer<typeof CardListQuery>;
+export type RouteListQuery = z.infer<typeof RouteListQuery>;
+export type PermitListQuery = z.infer<typeof PermitListQuery>;
+export type TargetListQuery = z.infer<typeof TargetListQuery>;
+export type DeviceListQuery = z.infer<typeof DeviceListQuery>;

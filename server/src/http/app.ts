@@ -2,8 +2,10 @@ import express from 'express';
 import type { AppContext } from '../context.js';
 import { authenticate } from './auth.js';
 import { correlationId, errorHandler, notFoundHandler } from './errors.js';
+import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { registryRoutes } from './routes/registry/index.js';
 import { securityEventRoutes } from './routes/security-events.js';
 import { ticketRoutes } from './routes/tickets.js';
 
@@ -28,10 +30,15 @@ export function createApp(ctx: AppContext): express.Express {
 
   // Public routes (no session).
   // [public routes]
+  app.use('/api/v1/auth', loginRoutes(ctx));
+  // The root page: plain files, no build step. Scripts only from this origin; sockets back to it.
+  app.use(express.static(`${import.meta.dirname}/../public`, { index: 'index.html', setHeaders: (res) => res.set('Content-Security-Policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'") }));
 
   // Everything below needs a logged-in person.
   app.use('/api/v1', authenticate(ctx));
   // [user routes]
+  app.use('/api/v1/auth', sessionRoutes(ctx));
+  app.use('/api/v1', registryRoutes(ctx));
   app.use('/api/v1', ticketRoutes(ctx));
   app.use('/api/v1', securityEventRoutes(ctx));
 

@@ -55,3 +55,81 @@ export function roomsOf(r: ResourceScope): string[] {
   if (r.carrierId) rooms.push(`carrier:${r.carrierId}`);
   return rooms;
 }
+
+// ───────── registry read policy ─────────
+// canSee answers for one ticket-like thing. Registry lists are filtered in the database, so for
+// them the policy is a filter: which slice of a table this person may read, or null (403).
+// The repositories turn each filter into a WHERE clause; what "district" or "site" means there
+// depends on the table and is spelled out next to each function below.
+
+export interface Everything { kind: 'all' }
+export interface InDistrict { kind: 'district'; districtId: string }
+export interface OfCarrier { kind: 'carrier'; carrierId: string }
+export interface AtSite { kind: 'site'; siteId: string }
+
+export type FleetScope = Everything | InDistrict | OfCarrier;
+export type RouteScope = Everything | InDistrict | OfCarrier | AtSite;
+export type PermitScope = Everything | InDistrict | OfCarrier | AtSite;
+export type TargetScope = Everything | InDistrict;
+export type DeviceScope = Everything | InDistrict | AtSite;
+
+const EVERYTHING: Everything = { kind: 'all' };
+
+/** Only admins change the registry (sites, fleet, routes, permits, targets, devices) and users. */
+export const REGISTRY_WRITERS: readonly UserRole[] = ['ADMIN'];
+export const USER_ADMINS: readonly UserRole[] = ['ADMIN'];
+
+function cityWide(p: Principal): boolean {
+  return p.role === 'ADMIN' || (p.role === 'INSPECTOR' && p.districtId === null);
+}
+function ownDistrict(p: Principal): InDistrict | null {
+  return p.districtId ? { kind: 'district', districtId: p.districtId } : null;
+}
+function ownCarrierOrDistrict(p: Principal): OfCarrier | InDistrict | null {
+  return p.carrierId ? { kind: 'carrier', carrierId: p.carrierId } : ownDistrict(p);
+}
+function ownSite(p: Principal): AtSite | null {
+  return p.siteId ? { kind: 'site', siteId: p.siteId } : null;
+}
+
+/**
+ * Carriers, vehicles, drivers and cards. Operators must identify any arriving truck and
+ * inspectors audit any of them, so only dispatchers are narrowed: to their carrier, or to
+ * the carriers registered in their district (carrier.district_id).
+ */
+export function fleetScope(p: Principal): FleetScope | null {
+  return p.role === 'DISPATCHER' ? ownCarrierOrDistrict(p) : EVERYTHING;
+}
+
+/**
+ * Collection routes. district: route.district_id; carrier: routes that include one of the
+ * carrier's vehicles; site: routes whose destination is the site.
+ */
+export function routeScope(p: Principal): RouteScope | null {
+  if (cityWide(p)) return EVERYTHING;
+  return p.role === 'OPERATOR' ? ownSite(p) : ownCarrierOrDistrict(p);
+}
+
+/**
+ * Disposal permits. district: origin or disposal site in the district; carrier: the permit's
+ * carrier; site: the site is the permit's origin or disposal site.
+ */
+export function permitScope(p: Principal): PermitScope | null {
+  if (cityWide(p)) return EVERYTHING;
+  return p.role === 'OPERATOR' ? ownSite(p) : ownCarrierOrDistrict(p);
+}
+
+/** District targets: the bureau and district offices; not operators or carriers. */
+export function targetScope(p: Principal): TargetScope | null {
+  if (cityWide(p)) return EVERYTHING;
+  if (p.role === 'INSPECTOR' || (p.role === 'DISPATCHER' && p.carrierId === null)) return ownDistrict(p);
+  return null;
+}
+
+/** Station devices. district: the device's site is in the district; site: the operator's own station. Not dispatchers. */
+export function deviceScope(p: Principal): DeviceScope | null {
+  if (cityWide(p)) return EVERYTHING;
+  if (p.role === 'INSPECTOR') return ownDistrict(p);
+  if (p.role === 'OPERATOR') return ownSite(p);
+  return null;
+}
