@@ -9,6 +9,7 @@ import { migrate } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { LivePublisher } from './live/publisher.js';
+import { attachLiveSockets } from './live/socket.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { TicketRepository } from './repositories/ticket.repository.js';
 import { TicketService } from './services/ticket.service.js';
@@ -49,6 +50,7 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
   const app = createApp(ctx);
   const http = createServer(app);
   // [live sockets]
+  const liveSockets = attachLiveSockets(http, ctx);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.PORT, config.HOST, () => resolve());
@@ -60,6 +62,7 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
     http,
     url: `http://127.0.0.1:${port}`,
     async close() {
+      await liveSockets.close(); // before http.close(): open websockets would keep it waiting
       http.closeAllConnections?.();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await db.close();

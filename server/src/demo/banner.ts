@@ -1,0 +1,38 @@
+import { DEMO_PASSWORD, DEVICES, USERS } from './city.js';
+
+const ROLE_ZH: Record<string, string> = { ADMIN: '管理员', OPERATOR: '磅房操作员', DISPATCHER: '调度员', INSPECTOR: '督查员' };
+
+/** Display width in a terminal: CJK characters take two columns. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  return w;
+}
+const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
+
+/** What `npm start` prints once the demo is up. */
+export function banner(o: { url: string; dataDir: string; database: string; ticketsPerMinute: number }): string {
+  const userWidth = Math.max(...USERS.map((u) => width(u.username)));
+  const roleWidth = Math.max(...USERS.map((u) => width(`${u.role} ${ROLE_ZH[u.role]}`)));
+  const users = USERS.map((u) => `    ${pad(u.username, userWidth)}  ${pad(`${u.role} ${ROLE_ZH[u.role]}`, roleWidth)}  ${u.scopeText}`);
+  const line = '─'.repeat(72);
+  return [
+    '',
+    line,
+    '  Haulproof demo city is running  ·  演示城市已启动',
+    line,
+    `  Open            ${o.url}`,
+    '',
+    `  Logins (password for all: ${DEMO_PASSWORD})`,
+    ...users,
+    '',
+    `  Stations        ${DEVICES.length} simulated weighbridge devices, ≈${o.ticketsPerMinute} tickets/min city-wide`,
+    '                  (DEMO_TICKETS_PER_MINUTE; 0 turns them off)',
+    `  Data            ${o.dataDir}`,
+    '                  (device keys and chain state in devices/; delete the whole folder to start afresh)',
+    `  Database        ${o.database}`,
+    '  Stop            Ctrl+C (stations, then server, then database, cleanly)',
+    line,
+    '',
+  ].join('\n');
+}
