@@ -476,3 +476,20 @@ describe('users', () => {
     expect((await del(`/users/${fx.users.admin.id}`)).status).toBe(404);
   });
 });
+
+describe('a device that has signed records', () => {
+  test('keeps its key, code and site; its status may still change', async () => {
+    const { createStation, TestDevice } = await import('./support/station.js');
+    const { generateDeviceKeys } = await import('@haulproof/contracts/signing');
+    const station = await createStation(server.databaseUrl);
+    const device = new TestDevice(server.url, station);
+    expect((await device.post([device.nextTicket()])).status).toBe(200);
+    const patch = (body: unknown) =>
+      fetch(`${server.url}/api/v1/devices/${station.deviceId}`, { method: 'PATCH', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const rekey = await patch({ publicKey: generateDeviceKeys().publicKey });
+    expect(rekey.status).toBe(409);
+    expect((await rekey.json()).message).toMatch(/key, code and site are fixed/);
+    expect((await patch({ code: 'DEV-RENAMED' })).status).toBe(409);
+    expect((await patch({ status: 'SUSPENDED' })).status).toBe(200);
+  });
+});

@@ -5,6 +5,7 @@ import { correlationId, errorHandler, notFoundHandler } from './errors.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { openApiRoutes } from './routes/openapi.js';
 import { registryRoutes } from './routes/registry/index.js';
 import { securityEventRoutes } from './routes/security-events.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -31,6 +32,7 @@ export function createApp(ctx: AppContext): express.Express {
   // Public routes (no session).
   // [public routes]
   app.use('/api/v1/auth', loginRoutes(ctx));
+  app.use(openApiRoutes(process.env.npm_package_version ?? '0.1.0'));
   // The root page: plain files, no build step. Scripts only from this origin; sockets back to it.
   app.use(express.static(`${import.meta.dirname}/../public`, { index: 'index.html', setHeaders: (res) => res.set('Content-Security-Policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'") }));
 

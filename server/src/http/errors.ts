@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.js';
+import { translate as translatePrisma } from '../repositories/registry/db-errors.js';
 
 export interface FieldError {
   path: string;
@@ -71,6 +72,7 @@ function databaseError(err: unknown): AppError | null {
     case '22003':
     case '22007':
     case '22008':
+    case '22021':
       return unprocessable(`rejected by a database rule: ${detail.message}`);
     default:
       return null;
@@ -79,7 +81,8 @@ function databaseError(err: unknown): AppError | null {
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof AppError ? err : err instanceof z.ZodError ? badRequest('invalid request', zodErrors(err)) : bodyParserError(err) ?? databaseError(err);
+    const known =
+      err instanceof AppError ? err : err instanceof z.ZodError ? badRequest('invalid request', zodErrors(err)) : (bodyParserError(err) ?? databaseError(err) ?? translatePrisma('record', err));
     const correlationId = String(res.locals.correlationId ?? randomUUID());
     if (!known) {
       log.error({ err, correlationId, method: req.method, url: req.originalUrl }, 'unhandled error');

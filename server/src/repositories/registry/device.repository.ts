@@ -41,6 +41,11 @@ export class DeviceRepository {
     return this.db.stationDevice.findFirst({ where: { AND: [{ id }, scoped(scope)] }, include, omit });
   }
 
+  /** Has this device signed anything the ledger holds? */
+  async hasRecords(id: string): Promise<boolean> {
+    return (await this.db.deviceRecord.count({ where: { deviceId: id }, take: 1 })) > 0;
+  }
+
   async exists(id: string): Promise<boolean> {
     return (await this.db.stationDevice.count({ where: { id } })) > 0;
   }

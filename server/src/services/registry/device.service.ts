@@ -1,5 +1,5 @@
 import { DeviceInput, type DeviceListQuery, type DeviceUpdate, type Page } from '@haulproof/contracts';
-import { unprocessable } from '../../http/errors.js';
+import { conflict, unprocessable } from '../../http/errors.js';
 import type { LivePublisher } from '../../live/publisher.js';
 import type { DeviceData, DeviceRepository, DeviceRow } from '../../repositories/registry/device.repository.js';
 import type { ScaleRepository } from '../../repositories/registry/scale.repository.js';
@@ -35,6 +35,10 @@ export class DeviceService {
     const cur = found(await this.devices.find(id), 'device', id);
     const current: DeviceInput = { code: cur.code, siteId: cur.siteId, scaleIds: cur.lanes.map((l) => l.scaleId), publicKey: cur.publicKey, status: cur.status };
     const data = toData(patched(DeviceInput, current, patch, 'device'));
+    // Stored signatures must stay verifiable against the key and identity that made them.
+    if ((data.publicKey !== cur.publicKey || data.code !== cur.code || data.siteId !== cur.siteId) && (await this.devices.hasRecords(id))) {
+      throw conflict(`device ${cur.code} has signed records in the ledger; its key, code and site are fixed. Retire it and enrol a new device instead`);
+    }
     await this.checkLanes(data);
     const next = await this.devices.update(id, data);
     if (next.status !== cur.status) {

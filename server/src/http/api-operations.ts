@@ -1,0 +1,50 @@
+import * as c from '@haulproof/contracts';
+import { z } from 'zod';
+import type { Operation } from './openapi.js';
+
+// Every operation the API serves, for the OpenAPI document. test/openapi.test.ts
+// fails when a mounted route is missing here or an entry here is not mounted.
+
+const admin = 'ADMIN only';
+const registryRead = 'any logged-in person, within their scope';
+
+function crud(plural: string, tag: string, schemas: { input: z.ZodType; update: z.ZodType; list: z.ZodType }, opts: { remove?: boolean; read?: string } = {}): Operation[] {
+  const base = `/api/v1/${plural}`;
+  const ops: Operation[] = [
+    { method: 'get', path: base, summary: `List ${plural}`, tag, auth: 'user', roles: opts.read ?? registryRead, query: schemas.list },
+    { method: 'get', path: `${base}/:id`, summary: `One of the ${plural}`, tag, auth: 'user', roles: opts.read ?? registryRead },
+    { method: 'post', path: base, summary: `Create one of the ${plural}`, tag, auth: 'user', roles: admin, body: schemas.input, ok: 201 },
+    { method: 'patch', path: `${base}/:id`, summary: `Change one of the ${plural}`, tag, auth: 'user', roles: admin, body: schemas.update },
+  ];
+  if (opts.remove !== false) ops.push({ method: 'delete', path: `${base}/:id`, summary: `Delete one of the ${plural} (refused while referenced)`, tag, auth: 'user', roles: admin, ok: 204 });
+  return ops;
+}
+
+export const operations: Operation[] = [
+  { method: 'get', path: '/health', summary: 'Liveness: the process answers', tag: 'health', auth: 'none' },
+  { method: 'get', path: '/ready', summary: 'Readiness: the database answers', tag: 'health', auth: 'none' },
+  { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'health', auth: 'none' },
+  { method: 'post', path: '/api/v1/auth/login', summary: 'Log in; returns a bearer token', tag: 'auth', auth: 'none', body: c.LoginInput },
+  { method: 'get', path: '/api/v1/auth/me', summary: 'Who am I, with my scope', tag: 'auth', auth: 'user' },
+  { method: 'post', path: '/api/v1/ingest/records', summary: 'Station devices: a batch of signed, chained records (exactly once, in order)', tag: 'ingest', auth: 'device', body: c.IngestBatch },
+  { method: 'get', path: '/api/v1/tickets', summary: 'Tickets in your scope, newest first, with filters and cursor pagination', tag: 'tickets', auth: 'user', roles: registryRead, query: c.TicketQuery },
+  { method: 'get', path: '/api/v1/tickets/:id', summary: 'One ticket with its voids and corrections', tag: 'tickets', auth: 'user', roles: registryRead },
+  { method: 'post', path: '/api/v1/tickets/:id/void', summary: 'Void a ticket (a ledger event; the ticket stays)', tag: 'tickets', auth: 'user', roles: 'ADMIN, or OPERATOR at the ticket\'s site', body: c.VoidInput, ok: 201 },
+  { method: 'post', path: '/api/v1/tickets/:id/corrections', summary: 'Correct a ticket (a ledger event; the ticket stays)', tag: 'tickets', auth: 'user', roles: 'ADMIN, or OPERATOR at the ticket\'s site', body: c.CorrectionInput, ok: 201 },
+  { method: 'get', path: '/api/v1/security-events', summary: 'Rejected and suspicious device traffic', tag: 'tickets', auth: 'user', roles: 'ADMIN, INSPECTOR' },
+  { method: 'get', path: '/api/v1/streams', summary: 'Waste streams with Chinese and English names', tag: 'registry', auth: 'user', query: c.StreamListQuery },
+  ...crud('districts', 'registry', { input: c.DistrictInput, update: c.DistrictUpdate, list: c.PageQuery }),
+  ...crud('sites', 'registry', { input: c.SiteInput, update: c.SiteUpdate, list: c.SiteListQuery }),
+  ...crud('scales', 'registry', { input: c.ScaleInput, update: c.ScaleUpdate, list: c.ScaleListQuery }),
+  ...crud('carriers', 'fleet', { input: c.CarrierInput, update: c.CarrierUpdate, list: c.CarrierListQuery }),
+  ...crud('vehicles', 'fleet', { input: c.VehicleInput, update: c.VehicleUpdate, list: c.VehicleListQuery }),
+  ...crud('drivers', 'fleet', { input: c.DriverInput, update: c.DriverUpdate, list: c.DriverListQuery }),
+  ...crud('cards', 'fleet', { input: c.CardInput, update: c.CardUpdate, list: c.CardListQuery }, { remove: false }),
+  { method: 'post', path: '/api/v1/cards/:id/status', summary: 'Report a card lost or revoke it (appends to its history)', tag: 'fleet', auth: 'user', roles: admin, body: c.CardStatusChange },
+  { method: 'get', path: '/api/v1/cards/:id/history', summary: "A card's history", tag: 'fleet', auth: 'user', roles: registryRead },
+  ...crud('routes', 'plans', { input: c.RouteInput, update: c.RouteUpdate, list: c.RouteListQuery }),
+  ...crud('permits', 'plans', { input: c.PermitInput, update: c.PermitUpdate, list: c.PermitListQuery }),
+  ...crud('targets', 'plans', { input: c.TargetInput, update: c.TargetUpdate, list: c.TargetListQuery }),
+  ...crud('devices', 'stations', { input: c.DeviceInput, update: c.DeviceUpdate, list: c.DeviceListQuery }),
+  ...crud('users', 'users', { input: c.UserInput, update: c.UserUpdate, list: c.PageQuery }, { remove: false, read: admin }),
+];
