@@ -147,6 +147,8 @@ describe('the chain and the signature', () => {
     expect(res.status).toBe(422);
     expect(res.body.kind).toBe('CHAIN_BROKEN');
     expect(res.body.message).toMatch(/does not match the hash of seq 1/);
+    // so an honest device that lost its state can resume where the server's chain ends
+    expect(res.body.chainHead).toEqual({ seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(await securityEvents(d.station.deviceId, 'CHAIN_BROKEN')).toBe(1);
   });
 

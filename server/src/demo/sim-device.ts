@@ -99,7 +99,7 @@ export class SimDevice {
     } catch (err) {
       return { ...out, ok: false, problem: `server unreachable: ${(err as Error).message}` };
     }
-    const json = (await res.json().catch(() => ({}))) as { results?: { seq: number; status: string }[]; message?: string; kind?: string; failedSeq?: number | null };
+    const json = (await res.json().catch(() => ({}))) as { results?: { seq: number; status: string }[]; message?: string; kind?: string; failedSeq?: number | null; chainHead?: ChainHead };
     const results = Array.isArray(json.results) ? json.results : [];
     const acked = new Set(results.map((r) => r.seq));
     out.accepted = results.filter((r) => r.status === 'accepted').length;
@@ -112,7 +112,7 @@ export class SimDevice {
     const problem = `HTTP ${res.status}${json.kind ? ` ${json.kind}` : ''}: ${json.message ?? 'no message'}`;
     if (res.status >= 400 && res.status < 500 && json.kind && CHAIN_ERRORS.has(json.kind)) {
       const head = await this.serverHead(heads, json).catch(() => null);
-      if (!head) return { ...out, ok: false, problem: `${problem}; cannot learn where the server's chain ends (run in-process, or give the simulator DATABASE_URL)` };
+      if (!head) return { ...out, ok: false, problem: `${problem}; the server did not say where its chain ends` };
       out.rechained = await this.rechain(head);
       return { ...out, ok: false, problem: `${problem}; resumed at seq ${head.seq}, re-signed ${out.rechained} pending ticket(s)` };
     }
@@ -130,11 +130,11 @@ export class SimDevice {
     return { ...out, ok: false, problem };
   }
 
-  private async serverHead(heads: ChainHeadSource | undefined, body: { kind?: string; message?: string }): Promise<ChainHead | null> {
+  private async serverHead(heads: ChainHeadSource | undefined, body: { chainHead?: ChainHead }): Promise<ChainHead | null> {
     if (heads) return heads.head(this.code);
-    // Without the database, only an empty server chain is certain: "expected seq 1".
-    if (body.kind === 'CHAIN_GAP' && /expected seq 1\b/.test(body.message ?? '')) return { seq: 0, hash: GENESIS_HASH };
-    return null;
+    // The server says where its chain for this device ends in every chain error.
+    const h = body.chainHead;
+    return h && Number.isInteger(h.seq) && /^[0-9a-f]{64}$/.test(h.hash) ? h : null;
   }
 
   /** Continues from the server's head; pending tickets are signed again with their new places in the chain. */

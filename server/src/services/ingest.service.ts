@@ -84,7 +84,7 @@ class BatchWriter {
         const stored = existing.get(payload.seq);
         if (stored) {
           if (stored.hash !== rec.hash) {
-            throw new RecordRejected(409, 'SEQ_CONFLICT', `seq ${payload.seq} of device ${this.device.code} is already in the ledger with different content (hash ${stored.hash.slice(0, 12)}…)`, payload.seq);
+            throw new RecordRejected(409, 'SEQ_CONFLICT', `seq ${payload.seq} of device ${this.device.code} is already in the ledger with different content (hash ${stored.hash.slice(0, 12)}…)`, payload.seq, undefined, this.head());
           }
           await this.flush();
           this.outcome.results.push({ seq: payload.seq, status: 'duplicate', hash: stored.hash, ticketId: stored.ticketId, receivedAt: stored.receivedAt.toISOString() });
@@ -110,12 +110,16 @@ class BatchWriter {
   private checkChain(seq: number, prev: string): void {
     const expectedSeq = (this.tail?.seq ?? 0) + 1;
     if (seq !== expectedSeq) {
-      throw new RecordRejected(422, 'CHAIN_GAP', `device ${this.device.code}: expected seq ${expectedSeq}, got ${seq}; send records in order without gaps`, seq);
+      throw new RecordRejected(422, 'CHAIN_GAP', `device ${this.device.code}: expected seq ${expectedSeq}, got ${seq}; send records in order without gaps`, seq, undefined, this.head());
     }
     const expectedPrev = this.tail?.hash ?? GENESIS_HASH;
     if (prev !== expectedPrev) {
-      throw new RecordRejected(422, 'CHAIN_BROKEN', `device ${this.device.code} seq ${seq}: prev ${prev.slice(0, 12)}… does not match the hash of seq ${this.tail?.seq ?? 0} (${expectedPrev.slice(0, 12)}…)`, seq);
+      throw new RecordRejected(422, 'CHAIN_BROKEN', `device ${this.device.code} seq ${seq}: prev ${prev.slice(0, 12)}… does not match the hash of seq ${this.tail?.seq ?? 0} (${expectedPrev.slice(0, 12)}…)`, seq, undefined, this.head());
     }
+  }
+
+  private head(): { seq: number; hash: string } {
+    return this.tail ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   private ticketRow(rec: VerifiedRecord, t: TicketBody, seq: number, refs: ResolvedRefs): NewTicketRow {

@@ -19,6 +19,8 @@ export class RecordRejected extends Error {
     message: string,
     readonly seq: number | null,
     readonly errors?: FieldError[],
+    /** Where the server's chain for this device ends, so an honest device can resume after losing its state. */
+    readonly chainHead?: { seq: number; hash: string },
   ) {
     super(message);
   }

@@ -32,7 +32,7 @@ export function ingestRoutes(ctx: AppContext): Router {
       await ctx.tickets.announceAccepted(outcome.accepted.ticketIds, outcome.accepted.voidedTicketIds).catch((err) => ctx.log.warn({ err }, 'live announce failed'));
       if (outcome.rejected) {
         const e = outcome.rejected;
-        res.status(e.status).json({ message: e.message, ...(e.errors ? { errors: e.errors } : {}), kind: e.kind, failedSeq: e.seq, results: outcome.results, correlationId: res.locals.correlationId });
+        res.status(e.status).json({ message: e.message, ...(e.errors ? { errors: e.errors } : {}), kind: e.kind, failedSeq: e.seq, ...(e.chainHead ? { chainHead: e.chainHead } : {}), results: outcome.results, correlationId: res.locals.correlationId });
         return;
       }
       res.json({ results: outcome.results });
