@@ -7,3 +7,4 @@ export * from './registry.js';
 export * from './registry-views.js';
 export * from './api.js';
 export * from './events.js';
+export * from './device-api.js';

@@ -86,6 +86,37 @@ export const VoidBody = z
   .strict();
 export type VoidBody = z.infer<typeof VoidBody>;
 
+/** Anti-cheat and fault events a station records in its chain (issue: station agent). */
+export const StationEventType = z.enum([
+  'WEIGHT_JUMP', // a jump larger than k·e inside a window that looked stable
+  'NO_ZERO_RETURN', // the scale did not return below minimum load between vehicles
+  'CARD_AT_TWO_LANES', // one card presented at two lanes at once
+  'REPEAT_WEIGHING', // same vehicle weighed again within the configured time
+  'TARE_DEVIATION', // measured tare differs from the stored tare beyond the configured share
+  'CHECKSUM_FAULTS', // indicator frames with bad checksums or impossible layout
+  'FRAME_RATE_FAULT', // indicator frames stopped or slowed below the expected rate
+  'REFUSED_AT_LANE', // a vehicle refused by the lane checks (unknown card, banned, stream, permit…)
+  'OPEN_TICKET_VOIDED', // a first pass timed out without a second
+  'KEYED_WEIGHT', // an operator keyed a weight in
+  'JOURNAL_QUARANTINE', // damaged journal records found and set aside at start-up
+]);
+export type StationEventType = z.infer<typeof StationEventType>;
+
+export const EventBody = z
+  .object({
+    type: StationEventType,
+    lane: Code.nullable(),
+    at: DeviceTime,
+    plate: z.string().min(5).max(16).nullable(),
+    card: z.string().regex(/^[0-9a-f]{8,20}$/).nullable(),
+    message: z.string().min(1).max(500),
+    // small typed facts, e.g. { jumpKg: 180, windowMs: 2000 }; integers only, so they can be signed
+    details: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.int(), z.boolean(), z.null()])).refine((d) => Object.keys(d).length <= 16, 'at most 16 details'),
+    ticketSeq: z.int().min(1).nullable(),
+  })
+  .strict();
+export type EventBody = z.infer<typeof EventBody>;
+
 const Envelope = {
   v: z.literal(RECORD_VERSION),
   device: Code,
@@ -96,6 +127,7 @@ const Envelope = {
 export const DeviceRecordPayload = z.discriminatedUnion('kind', [
   z.object({ ...Envelope, kind: z.literal('ticket'), ticket: TicketBody }).strict(),
   z.object({ ...Envelope, kind: z.literal('void'), void: VoidBody }).strict(),
+  z.object({ ...Envelope, kind: z.literal('event'), event: EventBody }).strict(),
 ]);
 export type DeviceRecordPayload = z.infer<typeof DeviceRecordPayload>;
 
