@@ -7,7 +7,7 @@ import pg from 'pg';
 import { startTestServer } from './support/server.js';
 import { createStation, TestDevice } from './support/station.js';
 
-const LEDGER_TABLES = ['device_record', 'ticket', 'ticket_event', 'security_event', 'card_event'] as const;
+const LEDGER_TABLES = ['device_record', 'ticket', 'ticket_event', 'security_event', 'card_event', 'station_event'] as const;
 const REWRITES = {
   UPDATE: (t: string) => `UPDATE ${t} SET id = id`,
   DELETE: (t: string) => `DELETE FROM ${t}`,
@@ -28,6 +28,7 @@ beforeAll(async () => {
   const d = new TestDevice(server.url, await createStation(server.databaseUrl));
   await d.post([d.nextTicket()]);
   await d.post([d.next({ kind: 'void', void: { ticketSeq: 1, reason: 'test void', at: new Date().toISOString(), operator: null } })]);
+  await d.post([d.nextEvent({ type: 'NO_ZERO_RETURN', ticketSeq: 1 })]);
   await owner.query(`INSERT INTO security_event (kind, reason) VALUES ('TEST', 'seed')`);
   await owner.query(`INSERT INTO card_event (card_id, status, vehicle_id) SELECT id, 'ISSUED', vehicle_id FROM card LIMIT 1`);
   for (const t of LEDGER_TABLES) {

@@ -45,6 +45,7 @@ let fx: Fixtures;
 const tokens = {} as Record<Who, string | null>;
 let stationA: TestDevice, stationB: TestDevice;
 const tickets = { A: '', B: '' };
+const stationEvents = { A: '', B: '' };
 
 // ── resources made on demand (writes need fresh ones so cells do not interfere) ──────────────
 let n = 0;
@@ -75,6 +76,15 @@ const fresh = {
     ).id,
   target: async () => (await prisma().target.create({ data: { districtId: fx.districtA.id, metric: `MX_${uniq().replace(/\d/g, (d) => 'ABCDEFGHIJ'[Number(d)]!)}`, periodKind: 'DAY', periodStart: new Date('2026-01-01'), value: 1, unit: 't' } })).id,
   device: async () => (await prisma().stationDevice.create({ data: { code: `MX-DEV${uniq()}`, siteId: fx.sites.incineratorA.id } })).id,
+  pendingDeviceCode: async () => (await prisma().stationDevice.create({ data: { code: `MX-DEV${uniq()}`, siteId: fx.sites.incineratorA.id } })).code,
+  /** A station event through the real ingestion API, signed by the siteA or siteB device. */
+  stationEvent: async (v: 'A' | 'B'): Promise<string> => {
+    const dev = v === 'A' ? stationA : stationB;
+    const rec = dev.nextEvent({ type: 'NO_ZERO_RETURN', message: 'matrix: scale did not return to zero' });
+    const res = await dev.post([rec]);
+    if (res.status !== 200) throw new Error(`station event ingestion failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return (await prisma().stationEvent.findFirstOrThrow({ where: { record: { deviceId: dev.station.deviceId, seq: rec.seq } } })).id;
+  },
   /** A ticket through the real ingestion API, at siteA (carrier A truck) or siteB (carrier B truck). */
   ticket: async (v: 'A' | 'B'): Promise<string> => {
     const dev = v === 'A' ? stationA : stationB;
@@ -230,12 +240,25 @@ const ROWS = (): Row[] => [
     req: async (v) => ({ path: `/api/v1/tickets/${await fresh.ticket(v as 'A' | 'B')}/corrections`, body: { reason: 'matrix: wrong stream keyed', changes: { stream: v === 'A' ? 'OTHER' : 'FOOD_SERVICE' } } }),
   },
   { route: 'GET /api/v1/security-events', cells: { X: '401 200 403 403 403 403 200 200' }, req: () => ({ path: '/api/v1/security-events' }) },
+
+  // station events (anti-cheat and faults): A = at siteA, B = at siteB; like devices, plus district dispatchers; never carrier dispatchers
+  //                                                         anon admin     opA      opB      dCarA dDistB inspCity inspDistA
+  { route: 'GET /api/v1/station-events', cells: { X: /*   */ '401 200:AB 200:A 200:B 403 200:B 200:AB 200:A' }, req: () => ({ path: '/api/v1/station-events?limit=500' }), listed: (v) => stationEvents[v] },
+  // enrolment: admins issue one-time tokens (a fresh PENDING device per cell); the device side takes no session,
+  // so a person's token neither enrols (a wrong token, a fresh device per cell) nor reads a station's registry
+  { route: 'POST /api/v1/devices/:id/enrolment', cells: { X: ADMIN_CREATES }, req: async () => ({ path: `/api/v1/devices/${await fresh.device()}/enrolment` }) },
+  {
+    route: 'POST /api/v1/device/enrol',
+    cells: { X: '401 401 401 401 401 401 401 401' },
+    req: async () => ({ path: '/api/v1/device/enrol', body: { code: await fresh.pendingDeviceCode(), token: 'not-the-enrolment-token', publicKey: Buffer.alloc(32, 9).toString('base64'), softwareVersion: 'matrix 1.0' } }),
+  },
+  { route: 'GET /api/v1/device/registry', cells: { X: '401 401 401 401 401 401 401 401' }, req: () => ({ path: '/api/v1/device/registry' }) },
 ];
 
-// Written out, so a row dropped or a cell lost by a refactor is noticed. Cell strings: probes 2,
+// Written out, so a row dropped or a cell lost by a refactor is noticed. Cell strings: probes 3,
 // login/me/ingest/streams 4, ten five-route registry entities × 7 = 70, cards 10, users 4, tickets 7,
-// security events 1 = 98; × 8 principals. Update it when you add a row.
-const EXPECTED_CELLS = 99 * 8;
+// security events 1, station events and enrolment 4 = 103; × 8 principals. Update it when you add a row.
+const EXPECTED_CELLS = 103 * 8;
 
 // ── running it ───────────────────────────────────────────────────────────────────────────────
 beforeAll(async () => {
@@ -261,6 +284,8 @@ beforeAll(async () => {
   stationB = new TestDevice(server.url, station('siteB', 'B1', fx.districtB.id));
   tickets.A = await fresh.ticket('A');
   tickets.B = await fresh.ticket('B');
+  stationEvents.A = await fresh.stationEvent('A');
+  stationEvents.B = await fresh.stationEvent('B');
 }, 120_000);
 afterAll(async () => {
   await server.close();

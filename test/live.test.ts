@@ -200,7 +200,7 @@ describe('scope', () => {
     const opB = connect(tokens.opB);
     await Promise.all([snapshotOf(admin.got), snapshotOf(opA.got), snapshotOf(opB.got)]);
     // Nothing in the server publishes device.status yet (device suspension is registry work), so publish it as a service would.
-    const status: DeviceStatusEvent = { deviceId: a.deviceId, deviceCode: a.deviceCode, siteId: a.siteId, status: 'SUSPENDED', lastSeenAt: new Date().toISOString() };
+    const status: DeviceStatusEvent = { deviceId: a.deviceId, deviceCode: a.deviceCode, siteId: a.siteId, status: 'SUSPENDED', lastSeenAt: new Date().toISOString(), online: false, queueDepth: null, lastHeartbeatAt: null };
     server.ctx.live.publish('device.status', status, { siteId: a.siteId, districtId: a.districtId });
     await until('device.status at the admin', () => admin.got.find((r) => r.event === 'device.status'));
     await until('device.status at site A', () => opA.got.find((r) => r.event === 'device.status'));

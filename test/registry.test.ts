@@ -410,7 +410,7 @@ describe('devices', () => {
       expect(p.status).toBe(200);
       const msgs = got.filter((m) => m.event === 'device.status');
       expect(msgs).toEqual([
-        { event: 'device.status', payload: { deviceId: dev.id, deviceCode: dev.code, siteId: fx.sites.siteB.id, status: 'SUSPENDED', lastSeenAt: null }, scope: { siteId: fx.sites.siteB.id, districtId: fx.districtB.id } },
+        { event: 'device.status', payload: { deviceId: dev.id, deviceCode: dev.code, siteId: fx.sites.siteB.id, status: 'SUSPENDED', lastSeenAt: null, online: false, queueDepth: null, lastHeartbeatAt: null }, scope: { siteId: fx.sites.siteB.id, districtId: fx.districtB.id } },
       ]);
       // a patch that does not change the status announces nothing
       await patch(`/devices/${dev.id}`, { status: 'SUSPENDED' });

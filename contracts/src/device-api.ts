@@ -17,6 +17,14 @@ export type EnrolInput = z.infer<typeof EnrolInput>;
 export const EnrolResult = z.object({ deviceId: z.string(), code: z.string(), siteCode: z.string(), status: DeviceStatus });
 export type EnrolResult = z.infer<typeof EnrolResult>;
 
+/** POST /api/v1/devices/:id/enrolment (admin): the token is shown once; the server keeps only its sha256. */
+export interface EnrolmentToken {
+  deviceId: string;
+  code: string;
+  token: string;
+  expiresAt: string;
+}
+
 const Lane = z.object({
   code: z.string(),
   name: z.string(),

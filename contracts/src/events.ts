@@ -1,4 +1,6 @@
 import type { TicketView } from './api.js';
+import type { LaneFeedEvents } from './device-api.js';
+import type { StationEventView } from './station-events.js';
 import type { DeviceStatus } from './streams.js';
 
 export interface DeviceStatusEvent {
@@ -7,15 +9,22 @@ export interface DeviceStatusEvent {
   siteId: string;
   status: DeviceStatus;
   lastSeenAt: string | null;
+  online: boolean; // the device's live uplink (socket.io /devices) is connected to this server
+  queueDepth: number | null; // records journaled but not yet acknowledged, from its last heartbeat
+  lastHeartbeatAt: string | null;
 }
 
-/** socket.io server → client events. A client receives `snapshot` once on connect, then deltas. */
-export interface ServerToClientEvents {
+/**
+ * socket.io server → client events. A client receives `snapshot` once on connect, then deltas.
+ * The lane feed (LaneFeedEvents: live weights, lane states, heartbeats) is relayed as it comes.
+ */
+export interface ServerToClientEvents extends LaneFeedEvents {
   snapshot: (s: { tickets: TicketView[]; devices: DeviceStatusEvent[]; at: string }) => void;
   'ticket.accepted': (t: TicketView) => void;
   'ticket.voided': (t: TicketView) => void;
   'ticket.corrected': (t: TicketView) => void;
   'device.status': (d: DeviceStatusEvent) => void;
+  'station.event': (e: StationEventView) => void;
 }
 
 export type ClientToServerEvents = Record<string, never>;

@@ -8,3 +8,4 @@ export * from './registry-views.js';
 export * from './api.js';
 export * from './events.js';
 export * from './device-api.js';
+export * from './station-events.js';

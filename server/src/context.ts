@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Logger } from './lib/logger.js';
+import type { DevicePresence } from './live/device-presence.js';
 import type { LivePublisher } from './live/publisher.js';
 import type { TokenService } from './services/tokens.js';
 import type { UserRepository } from './repositories/user.repository.js';
@@ -15,4 +16,5 @@ export interface AppContext {
   users: UserRepository;
   live: LivePublisher;
   tickets: TicketService;
+  presence: DevicePresence; // which station devices have a live uplink to this process
 }

@@ -8,6 +8,8 @@ import { connectDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger } from './lib/logger.js';
+import { DevicePresence } from './live/device-presence.js';
+import { attachDeviceUplink } from './live/device-uplink.js';
 import { LivePublisher } from './live/publisher.js';
 import { attachLiveSockets } from './live/socket.js';
 import { UserRepository } from './repositories/user.repository.js';
@@ -46,11 +48,13 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
     users: new UserRepository(db.prisma),
     live,
     tickets: new TicketService(new TicketRepository(db.pool), live),
+    presence: new DevicePresence(),
   };
   const app = createApp(ctx);
   const http = createServer(app);
   // [live sockets]
   const liveSockets = attachLiveSockets(http, ctx);
+  const deviceUplink = attachDeviceUplink(liveSockets.io, ctx);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.PORT, config.HOST, () => resolve());
@@ -62,6 +66,7 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
     http,
     url: `http://127.0.0.1:${port}`,
     async close() {
+      deviceUplink.close(); // before the io server it lives on
       await liveSockets.close(); // before http.close(): open websockets would keep it waiting
       http.closeAllConnections?.();
       await new Promise<void>((resolve) => http.close(() => resolve()));

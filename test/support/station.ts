@@ -1,7 +1,7 @@
 // A minimal registered station (site, lane, vehicle, card, device with a real
 // ed25519 key) and a TestDevice that builds, signs, chains and posts records
 // through the real ingestion API, as a station agent would.
-import { GENESIS_HASH, type DeviceRecordPayload, type TicketBody } from '@haulproof/contracts';
+import { GENESIS_HASH, type DeviceRecordPayload, type EventBody, type TicketBody } from '@haulproof/contracts';
 import { deviceAuthHeader, generateDeviceKeys, signRecord } from '@haulproof/contracts/signing';
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import pg from 'pg';
@@ -95,7 +95,9 @@ export class TestDevice {
   }
 
   /** Signs the next record in this device's chain and advances the chain. */
-  next(body: { kind: 'ticket'; ticket: TicketBody } | { kind: 'void'; void: { ticketSeq: number; reason: string; at: string; operator: string | null } }): { canonical: string; signature: string; hash: string; seq: number } {
+  next(
+    body: { kind: 'ticket'; ticket: TicketBody } | { kind: 'void'; void: { ticketSeq: number; reason: string; at: string; operator: string | null } } | { kind: 'event'; event: EventBody },
+  ): { canonical: string; signature: string; hash: string; seq: number } {
     const seq = this.seq + 1;
     const payload = { v: 1, device: this.station.deviceCode, seq, prev: this.prev, ...body } as DeviceRecordPayload;
     const signed = signRecord(this.key, payload as never);
@@ -106,6 +108,25 @@ export class TestDevice {
 
   nextTicket(overrides: Partial<TicketBody> = {}) {
     return this.next({ kind: 'ticket', ticket: this.ticketBody(overrides) });
+  }
+
+  eventBody(overrides: Partial<EventBody> = {}): EventBody {
+    return {
+      type: 'WEIGHT_JUMP',
+      lane: this.station.laneCode,
+      at: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00'),
+      plate: this.station.plate,
+      card: this.station.cardUid,
+      message: 'weight jumped 180 kg inside the stable window',
+      details: { jumpKg: 180, windowMs: 2000 },
+      ticketSeq: null,
+      ...overrides,
+    };
+  }
+
+  /** A signed station event record (anti-cheat or fault), next in the chain. */
+  nextEvent(overrides: Partial<EventBody> = {}) {
+    return this.next({ kind: 'event', event: this.eventBody(overrides) });
   }
 
   /** Signs an arbitrary payload without touching the chain state (for hostile tests). */

@@ -8,6 +8,8 @@ import { ingestRoutes } from './routes/ingest.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { registryRoutes } from './routes/registry/index.js';
 import { securityEventRoutes } from './routes/security-events.js';
+import { stationDeviceRoutes } from './routes/station-device.js';
+import { stationEventRoutes } from './routes/station-events.js';
 import { ticketRoutes } from './routes/tickets.js';
 
 /**
@@ -22,16 +24,19 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
   app.use(correlationId);
   app.use(healthRoutes(ctx));
+  const station = stationDeviceRoutes(ctx);
 
   // Routes authenticated per device (raw body, signed request).
   // [device routes]
   app.use(ingestRoutes(ctx));
+  app.use(station.device);
 
   app.use(express.json({ limit: `${ctx.config.BODY_LIMIT_KB}kb`, strict: true, type: ['application/json', 'application/*+json'] }));
 
   // Public routes (no session).
   // [public routes]
   app.use('/api/v1/auth', loginRoutes(ctx));
+  app.use(station.public);
   app.use(openApiRoutes(process.env.npm_package_version ?? '0.1.0'));
   // The root page: plain files, no build step. Scripts only from this origin; sockets back to it.
   app.use(express.static(`${import.meta.dirname}/../public`, { index: 'index.html', setHeaders: (res) => res.set('Content-Security-Policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; frame-ancestors 'none'") }));
@@ -43,6 +48,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/api/v1', registryRoutes(ctx));
   app.use('/api/v1', ticketRoutes(ctx));
   app.use('/api/v1', securityEventRoutes(ctx));
+  app.use('/api/v1', station.admin);
+  app.use('/api/v1', stationEventRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

@@ -6,9 +6,11 @@ export interface Delta<E extends DeltaEvent = DeltaEvent> {
   payload: Parameters<ServerToClientEvents[E]>[0];
 }
 
-/** One thing on the client's screen: a ticket or a device. Later deltas for it replace earlier ones. */
+/** One thing on the client's screen: a ticket, a device or a station event. Later deltas for it replace earlier ones. */
 function keyOf(d: Delta): string {
-  return d.event === 'device.status' ? `device:${(d as Delta<'device.status'>).payload.deviceId}` : `ticket:${(d as Delta<'ticket.accepted'>).payload.id}`;
+  if (d.event === 'device.status') return `device:${(d as Delta<'device.status'>).payload.deviceId}`;
+  if (d.event === 'station.event') return `event:${(d as Delta<'station.event'>).payload.id}`;
+  return `ticket:${(d as Delta<'ticket.accepted'>).payload.id}`;
 }
 
 export type Drained = { kind: 'deltas'; deltas: Delta[] } | { kind: 'resync' };

@@ -1,6 +1,7 @@
 import type { DeviceStatusEvent, TicketView } from '@haulproof/contracts';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import { canSee, type Principal } from '../services/principal.js';
+import { deviceStatusEvent, type DevicePresence } from './device-presence.js';
 
 /** What a socket receives once, on connect, before any delta. */
 export interface LiveSnapshot {
@@ -19,7 +20,10 @@ export interface TicketFeed {
 
 /** Station devices and their status, as the live feed shows them. */
 export class DeviceStatusReader {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly presence: Pick<DevicePresence, 'of'>,
+  ) {}
 
   async inScope(p: Principal): Promise<DeviceStatusEvent[]> {
     // A city has tens of devices, not thousands: filtering with the one scope rule beats a second copy of it in SQL.
@@ -29,7 +33,7 @@ export class DeviceStatusReader {
     });
     return rows
       .filter((d) => canSee(p, { siteId: d.siteId, districtId: d.site.districtId }))
-      .map((d) => ({ deviceId: d.id, deviceCode: d.code, siteId: d.siteId, status: d.status, lastSeenAt: d.lastSeenAt?.toISOString() ?? null }));
+      .map((d) => deviceStatusEvent(d, this.presence));
   }
 }
 

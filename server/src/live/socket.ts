@@ -190,7 +190,7 @@ export class LiveSockets {
 }
 
 /** Live sockets for a running server: snapshots from TicketService and the device registry. */
-export function attachLiveSockets(http: HttpServer, ctx: Pick<AppContext, 'tokens' | 'users' | 'live' | 'log' | 'tickets' | 'db'>, options?: LiveSocketOptions): LiveSockets {
+export function attachLiveSockets(http: HttpServer, ctx: Pick<AppContext, 'tokens' | 'users' | 'live' | 'log' | 'tickets' | 'db' | 'presence'>, options?: LiveSocketOptions): LiveSockets {
   const tickets: TicketFeed = { latest: async (p, limit) => (await ctx.tickets.list(p, { limit })).items };
-  return new LiveSockets(http, { ...ctx, snapshots: snapshotSource(tickets, new DeviceStatusReader(ctx.db.prisma)) }, options).start();
+  return new LiveSockets(http, { ...ctx, snapshots: snapshotSource(tickets, new DeviceStatusReader(ctx.db.prisma, ctx.presence)) }, options).start();
 }

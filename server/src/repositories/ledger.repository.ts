@@ -45,6 +45,24 @@ export interface NewTicketRow {
   software: string;
 }
 
+export interface NewStationEventRow {
+  deviceId: string;
+  seq: number;
+  canonical: Buffer;
+  hash: string;
+  prevHash: string;
+  signature: Buffer;
+  siteId: string;
+  lane: string | null;
+  type: string;
+  at: string;
+  plate: string | null;
+  card: string | null;
+  message: string;
+  details: Record<string, unknown>;
+  ticketSeq: number | null;
+}
+
 export interface NewVoidRow {
   deviceId: string;
   seq: number;
@@ -154,6 +172,15 @@ export class LedgerTx {
     return { lanes: new Map(lanes.rows.map(({ site, lane, ...rest }) => [`${site}/${lane}`, rest])), vehicles, cards, routes, permits, sites };
   }
 
+  /** What a batch's station events may name: the device's own lanes, and which of these seqs are its tickets. */
+  async eventRefs(ticketSeqs: number[]): Promise<{ lanes: Set<string>; ticketSeqs: Set<number> }> {
+    const lanes = await this.client.query<{ code: string }>('SELECT sc.code FROM device_lane dl JOIN scale sc ON sc.id = dl.scale_id WHERE dl.device_id = $1', [this.deviceId]);
+    const tickets = ticketSeqs.length
+      ? (await this.client.query<{ seq: number }>('SELECT seq FROM ticket WHERE device_id = $1 AND seq = ANY($2::int[])', [this.deviceId, ticketSeqs])).rows
+      : [];
+    return { lanes: new Set(lanes.rows.map((r) => r.code)), ticketSeqs: new Set(tickets.map((r) => r.seq)) };
+  }
+
   async ticketBySeq(seq: number): Promise<{ id: string; voided: boolean } | null> {
     const { rows } = await this.client.query<{ id: string; voided: boolean }>(
       `SELECT t.id, EXISTS (SELECT 1 FROM ticket_event e WHERE e.ticket_id = t.id AND e.kind = 'VOID') AS voided
@@ -189,6 +216,30 @@ export class LedgerTx {
       [this.deviceId, JSON.stringify(input)],
     );
     return new Map(out.map((o) => [o.seq, { ticketId: o.ticketId, receivedAt: o.receivedAt }]));
+  }
+
+  /** Inserts signed records and the station events derived from them, in one statement. */
+  async insertStationEvents(rows: NewStationEventRow[]): Promise<Map<number, { eventId: string; receivedAt: Date }>> {
+    if (rows.length === 0) return new Map();
+    const input = rows.map((e) => ({ ...e, canonical: e.canonical.toString('base64'), signature: e.signature.toString('base64') }));
+    const { rows: out } = await this.client.query<{ seq: number; eventId: string; receivedAt: Date }>(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(
+           seq int, canonical text, hash text, "prevHash" text, signature text, "siteId" uuid, lane text, type text,
+           at timestamptz, plate text, card text, message text, details jsonb, "ticketSeq" int)),
+       r AS (
+         INSERT INTO device_record (device_id, seq, kind, canonical, hash, prev_hash, signature)
+         SELECT $1, x.seq, 'event', decode(x.canonical, 'base64'), x.hash, x."prevHash", decode(x.signature, 'base64') FROM x ORDER BY x.seq
+         RETURNING id, seq, received_at),
+       e AS (
+         INSERT INTO station_event (record_id, device_id, site_id, lane_code, type, at, plate, card_uid, message, details, ticket_seq, received_at)
+         SELECT r.id, $1, x."siteId", x.lane, x.type, x.at, x.plate, x.card, x.message, x.details, x."ticketSeq", r.received_at
+           FROM r JOIN x ON x.seq = r.seq
+         RETURNING id, record_id, received_at)
+       SELECT r.seq, e.id AS "eventId", e.received_at AS "receivedAt" FROM e JOIN r ON r.id = e.record_id`,
+      [this.deviceId, JSON.stringify(input)],
+    );
+    return new Map(out.map((o) => [o.seq, { eventId: o.eventId, receivedAt: o.receivedAt }]));
   }
 
   async insertVoid(v: NewVoidRow): Promise<{ receivedAt: Date }> {

@@ -1,5 +1,5 @@
-import { GENESIS_HASH, maxDisplayableKg, normalisePlate, type IngestBatch, type IngestResult, type TicketBody, type VoidBody } from '@haulproof/contracts';
-import type { DeviceRow, LedgerRepository, LedgerTx, NewTicketRow, RefKeys, ResolvedRefs } from '../repositories/ledger.repository.js';
+import { GENESIS_HASH, maxDisplayableKg, normalisePlate, type EventBody, type IngestBatch, type IngestResult, type TicketBody, type VoidBody } from '@haulproof/contracts';
+import type { DeviceRow, LedgerRepository, LedgerTx, NewStationEventRow, NewTicketRow, RefKeys, ResolvedRefs } from '../repositories/ledger.repository.js';
 import type { SecurityEventRepository } from '../repositories/security-event.repository.js';
 import { devicePublicKey, RecordRejected, verifyRecord, type VerifiedRecord } from './record-verifier.js';
 
@@ -11,8 +11,12 @@ export interface IngestRules {
 export interface IngestOutcome {
   results: IngestResult[];
   rejected: RecordRejected | null;
-  accepted: { ticketIds: string[]; voidedTicketIds: string[] };
+  accepted: { ticketIds: string[]; voidedTicketIds: string[]; stationEventIds: string[] };
 }
+
+/** A record waiting for the next bulk insert: tickets and station events go in together, in seq order. */
+type Pending = { kind: 'ticket'; row: NewTicketRow } | { kind: 'event'; row: NewStationEventRow };
+type EventRefs = { lanes: Set<string>; ticketSeqs: Set<number> };
 
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
 
@@ -33,7 +37,7 @@ export class IngestService {
   ) {}
 
   async ingest(device: DeviceRow, batch: IngestBatch, remoteAddr: string | null): Promise<IngestOutcome> {
-    const outcome: IngestOutcome = { results: [], rejected: null, accepted: { ticketIds: [], voidedTicketIds: [] } };
+    const outcome: IngestOutcome = { results: [], rejected: null, accepted: { ticketIds: [], voidedTicketIds: [], stationEventIds: [] } };
     // Signatures are checked before taking the lock: they are the expensive part.
     const verified: VerifiedRecord[] = [];
     try {
@@ -57,15 +61,17 @@ export class IngestService {
         details: { errors: r.errors ?? null, record: batch.records[outcome.results.length] ?? null },
       });
     }
-    if (outcome.accepted.ticketIds.length + outcome.accepted.voidedTicketIds.length > 0) await this.ledger.touchDevice(device.id);
+    const { ticketIds, voidedTicketIds, stationEventIds } = outcome.accepted;
+    if (ticketIds.length + voidedTicketIds.length + stationEventIds.length > 0) await this.ledger.touchDevice(device.id);
     return outcome;
   }
 }
 
-/** One batch inside the device lock: chain checks in memory, tickets inserted in bulk. */
+/** One batch inside the device lock: chain checks in memory, tickets and station events inserted in bulk. */
 class BatchWriter {
   private tail: { seq: number; hash: string } | null = null;
-  private pending: NewTicketRow[] = [];
+  private pending: Pending[] = [];
+  private readonly batchTicketSeqs = new Set<number>(); // tickets this batch added, for events that name them
 
   constructor(
     private readonly tx: LedgerTx,
@@ -78,6 +84,10 @@ class BatchWriter {
     const { existing, tail } = await this.tx.recordsAndTail(records.map((r) => r.payload.seq));
     this.tail = tail;
     const refs = await this.tx.resolveRefs(refKeys(records));
+    const events = records.flatMap((r) => (r.payload.kind === 'event' ? [r.payload.event] : []));
+    const eventRefs: EventRefs = events.length
+      ? await this.tx.eventRefs([...new Set(events.flatMap((e) => (e.ticketSeq === null ? [] : [e.ticketSeq])))])
+      : { lanes: new Set(), ticketSeqs: new Set() };
     try {
       for (const rec of records) {
         const { payload } = rec;
@@ -92,10 +102,13 @@ class BatchWriter {
         }
         this.checkChain(payload.seq, payload.prev);
         if (payload.kind === 'ticket') {
-          this.pending.push(this.ticketRow(rec, payload.ticket, payload.seq, refs));
-        } else {
+          this.pending.push({ kind: 'ticket', row: this.ticketRow(rec, payload.ticket, payload.seq, refs) });
+          this.batchTicketSeqs.add(payload.seq);
+        } else if (payload.kind === 'void') {
           await this.flush(); // a void may refer to a ticket earlier in this batch
           await this.applyVoid(rec, payload.void, payload.seq);
+        } else {
+          this.pending.push({ kind: 'event', row: this.eventRow(rec, payload.event, payload.seq, eventRefs) });
         }
         this.tail = { seq: payload.seq, hash: rec.hash };
       }
@@ -156,6 +169,21 @@ class BatchWriter {
     };
   }
 
+  private eventRow(rec: VerifiedRecord, e: EventBody, seq: number, refs: EventRefs): NewStationEventRow {
+    const reject = (message: string, path: string) => new RecordRejected(422, 'REJECTED_RECORD', `device ${this.device.code} seq ${seq}: ${message}`, seq, [{ path: `event.${path}`, message }]);
+    checkTimes(this.rules, [['at', e.at]], reject);
+    if (e.lane !== null && !refs.lanes.has(e.lane)) throw reject(`lane ${e.lane} is not assigned to device ${this.device.code}`, 'lane');
+    if (e.ticketSeq !== null && !(e.ticketSeq < seq && (refs.ticketSeqs.has(e.ticketSeq) || this.batchTicketSeqs.has(e.ticketSeq)))) {
+      throw reject(`device ${this.device.code} has no ticket with seq ${e.ticketSeq} before this event`, 'ticketSeq');
+    }
+    return {
+      deviceId: this.device.id, seq,
+      canonical: rec.canonical, hash: rec.hash, prevHash: rec.payload.prev, signature: rec.signature,
+      siteId: this.device.siteId, lane: e.lane, type: e.type, at: e.at, plate: e.plate, card: e.card,
+      message: e.message, details: e.details, ticketSeq: e.ticketSeq,
+    };
+  }
+
   private async applyVoid(rec: VerifiedRecord, v: VoidBody, seq: number): Promise<void> {
     const reject = (message: string) => new RecordRejected(422, 'REJECTED_RECORD', `device ${this.device.code} seq ${seq}: ${message}`, seq, [{ path: 'void.ticketSeq', message }]);
     checkTimes(this.rules, [['at', v.at]], reject);
@@ -170,38 +198,48 @@ class BatchWriter {
   }
 
   /**
-   * Writes the pending tickets in one statement. If a database rule refuses the
-   * bulk insert, falls back to one insert per record to find the culprit: the
+   * Writes the pending tickets and station events, in one savepoint. If a database rule refuses
+   * the bulk insert, falls back to one insert per record, in seq order, to find the culprit: the
    * records before it are kept and it alone is rejected.
    */
   private async flush(): Promise<void> {
     const rows = this.pending;
     if (rows.length === 0) return;
     this.pending = [];
-    let stored: Map<number, { ticketId: string; receivedAt: Date }>;
+    let stored: Map<number, { id: string; receivedAt: Date }>;
     try {
-      stored = await this.guarded(rows[0]!.seq, () => this.tx.insertTickets(rows));
+      stored = await this.guarded(rows[0]!.row.seq, () => this.insert(rows));
     } catch (err) {
       if (!(err instanceof RecordRejected) || rows.length === 1) throw err;
       stored = new Map();
-      for (const row of rows) {
+      for (const one of rows) {
         try {
-          for (const [seq, v] of await this.guarded(row.seq, () => this.tx.insertTickets([row]))) stored.set(seq, v);
-        } catch (one) {
+          for (const [seq, v] of await this.guarded(one.row.seq, () => this.insert([one]))) stored.set(seq, v);
+        } catch (failure) {
           this.record(rows, stored);
-          throw one;
+          throw failure;
         }
       }
     }
     this.record(rows, stored);
   }
 
-  private record(rows: NewTicketRow[], stored: Map<number, { ticketId: string; receivedAt: Date }>): void {
-    for (const row of rows) {
+  private async insert(rows: Pending[]): Promise<Map<number, { id: string; receivedAt: Date }>> {
+    const tickets = await this.tx.insertTickets(rows.flatMap((p) => (p.kind === 'ticket' ? [p.row] : [])));
+    const events = await this.tx.insertStationEvents(rows.flatMap((p) => (p.kind === 'event' ? [p.row] : [])));
+    return new Map([
+      ...[...tickets].map(([seq, t]) => [seq, { id: t.ticketId, receivedAt: t.receivedAt }] as const),
+      ...[...events].map(([seq, e]) => [seq, { id: e.eventId, receivedAt: e.receivedAt }] as const),
+    ]);
+  }
+
+  private record(rows: Pending[], stored: Map<number, { id: string; receivedAt: Date }>): void {
+    for (const { kind, row } of rows) {
       const s = stored.get(row.seq);
       if (!s) continue;
-      this.outcome.accepted.ticketIds.push(s.ticketId);
-      this.outcome.results.push({ seq: row.seq, status: 'accepted', hash: row.hash, ticketId: s.ticketId, receivedAt: s.receivedAt.toISOString() });
+      if (kind === 'ticket') this.outcome.accepted.ticketIds.push(s.id);
+      else this.outcome.accepted.stationEventIds.push(s.id);
+      this.outcome.results.push({ seq: row.seq, status: 'accepted', hash: row.hash, ticketId: kind === 'ticket' ? s.id : null, receivedAt: s.receivedAt.toISOString() });
     }
   }
 

@@ -133,3 +133,14 @@ export function deviceScope(p: Principal): DeviceScope | null {
   if (p.role === 'OPERATOR') return ownSite(p);
   return null;
 }
+
+/**
+ * Station events (anti-cheat and faults at the weighbridge): like devices, plus district dispatchers,
+ * who chase the trucks involved. Not carrier dispatchers: an event at a station names other carriers' trucks.
+ */
+export function stationEventScope(p: Principal): DeviceScope | null {
+  if (cityWide(p)) return EVERYTHING;
+  if (p.role === 'OPERATOR') return ownSite(p);
+  if (p.role === 'INSPECTOR' || (p.role === 'DISPATCHER' && p.carrierId === null)) return ownDistrict(p);
+  return null;
+}

@@ -5,7 +5,7 @@ import { guard } from './db-errors.js';
 import { afterCursor, takeOneMore, toPage, type PageRequest } from './paging.js';
 
 // The enrolment token hash never leaves the repository.
-const omit = { enrolTokenHash: true } satisfies Prisma.StationDeviceOmit;
+const omit = { enrolTokenHash: true, enrolTokenExpiresAt: true } satisfies Prisma.StationDeviceOmit;
 const include = { lanes: { select: { scaleId: true }, orderBy: { scaleId: 'asc' } }, site: { select: { districtId: true } } } satisfies Prisma.StationDeviceInclude;
 export type DeviceRow = Prisma.StationDeviceGetPayload<{ include: typeof include; omit: typeof omit }>;
 

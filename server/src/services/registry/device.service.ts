@@ -1,5 +1,6 @@
 import { DeviceInput, type DeviceListQuery, type DeviceUpdate, type Page } from '@haulproof/contracts';
 import { conflict, unprocessable } from '../../http/errors.js';
+import { deviceStatusEvent, type DevicePresence } from '../../live/device-presence.js';
 import type { LivePublisher } from '../../live/publisher.js';
 import type { DeviceData, DeviceRepository, DeviceRow } from '../../repositories/registry/device.repository.js';
 import type { ScaleRepository } from '../../repositories/registry/scale.repository.js';
@@ -15,6 +16,7 @@ export class DeviceService {
     private readonly devices: DeviceRepository,
     private readonly scales: ScaleRepository,
     private readonly live: Pick<LivePublisher, 'publish'>,
+    private readonly presence: Pick<DevicePresence, 'of'>,
   ) {}
 
   list(p: Principal, q: DeviceListQuery): Promise<Page<DeviceRow>> {
@@ -42,11 +44,7 @@ export class DeviceService {
     await this.checkLanes(data);
     const next = await this.devices.update(id, data);
     if (next.status !== cur.status) {
-      this.live.publish(
-        'device.status',
-        { deviceId: next.id, deviceCode: next.code, siteId: next.siteId, status: next.status, lastSeenAt: next.lastSeenAt?.toISOString() ?? null },
-        { siteId: next.siteId, districtId: next.site.districtId },
-      );
+      this.live.publish('device.status', deviceStatusEvent(next, this.presence), { siteId: next.siteId, districtId: next.site.districtId });
     }
     return next;
   }

@@ -41,7 +41,7 @@ import { userRoutes } from './users.js';
 import { vehicleRoutes } from './vehicles.js';
 
 /** The registry under /api/v1: wires repositories → services → one small router per entity. */
-export function registryRoutes(ctx: Pick<AppContext, 'db' | 'live'>): Router {
+export function registryRoutes(ctx: Pick<AppContext, 'db' | 'live' | 'presence'>): Router {
   const db = ctx.db.prisma;
   const sites = new SiteRepository(db);
   const scales = new ScaleRepository(db);
@@ -60,7 +60,7 @@ export function registryRoutes(ctx: Pick<AppContext, 'db' | 'live'>): Router {
   r.use('/routes', collectionRouteRoutes(new RouteService(new RouteRepository(db), sites)));
   r.use('/permits', permitRoutes(new PermitService(new PermitRepository(db), sites, vehicles)));
   r.use('/targets', targetRoutes(new TargetService(new TargetRepository(db))));
-  r.use('/devices', deviceRoutes(new DeviceService(new DeviceRepository(db), scales, ctx.live)));
+  r.use('/devices', deviceRoutes(new DeviceService(new DeviceRepository(db), scales, ctx.live, ctx.presence)));
   r.use('/users', userRoutes(new UserService(new AppUserRepository(db))));
   return r;
 }
