@@ -4,10 +4,11 @@
 //   socat            virtual serial ports (pty pairs) for the indicator simulators
 //   pcscd, libpcsclite-dev, vsmartcard-vpcd   a virtual PC/SC card reader for nfc-pcsc
 //   chromium         headless browser for the console's end-to-end tests
+//   fonts-wqy-microhei  a CJK font: the printed ticket (磅单) and browser screenshots render Chinese
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
-export const SYSTEM_PACKAGES = ['socat', 'pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'chromium'];
+export const SYSTEM_PACKAGES = ['socat', 'pcscd', 'libpcsclite-dev', 'vsmartcard-vpcd', 'chromium', 'fonts-wqy-microhei'];
 
 /** dpkg says "install ok installed" only for a fully installed package. */
 function isInstalled(pkg) {

@@ -262,6 +262,9 @@ describe('cards', () => {
     expect(c.body).toEqual({ id: expect.any(String), uid: 'deadbeef01', vehicleId: fx.vehicles.A2.id, driverId: null, status: 'ISSUED', issuedAt: expect.any(String) });
     expect((await post('/cards', { uid: 'deadbeef01', vehicleId: fx.vehicles.B1.id })).status).toBe(409);
     expect((await post('/cards', { uid: 'xyz', vehicleId: fx.vehicles.B1.id })).status).toBe(400);
+    // a 96-bit UHF windshield tag (EPC, 24 hex) is a card too; 17 bytes is not
+    expect((await post('/cards', { uid: 'E2003412B802011526708BB1', vehicleId: fx.vehicles.B1.id })).status).toBe(201);
+    expect((await post('/cards', { uid: 'ab'.repeat(17), vehicleId: fx.vehicles.B1.id })).status).toBe(400);
     expect((await get('/cards?uid=DE%20AD%20BE%20EF%2001')).body.items.map((x: any) => x.id)).toEqual([c.body.id]);
   });
 

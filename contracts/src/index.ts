@@ -1,5 +1,6 @@
 export * from './streams.js';
 export * from './plate.js';
+export * from './card-uid.js';
 export * from './weights.js';
 export * from './canonical-json.js';
 export * from './ticket-record.js';

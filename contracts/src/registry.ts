@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CARD_UID_PATTERN, CARD_UID_RULE } from './card-uid.js';
 import { CardStatus, DeviceStatus, IndicatorProtocol, PeriodKind, SiteKind, StreamCode, UserRole, VehicleStatus } from './streams.js';
 import { isPlausiblePlate, normalisePlate } from './plate.js';
 
@@ -87,7 +88,7 @@ export const DriverInput = z.object({ carrierId: Uuid, name: Name, phone: z.stri
 export const CardUid = z
   .string()
   .transform((s) => s.replace(/[\s:]/g, '').toLowerCase())
-  .pipe(z.string().regex(/^[0-9a-f]{8,20}$/, 'a card UID of 4–10 bytes in hex'));
+  .pipe(z.string().regex(CARD_UID_PATTERN, CARD_UID_RULE));
 
 export const CardInput = z.object({ uid: CardUid, vehicleId: Uuid, driverId: Uuid.nullable().optional() }).strict();
 export const CardStatusChange = z.object({ status: CardStatus, note: z.string().trim().min(3).max(500) }).strict();

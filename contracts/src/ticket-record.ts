@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CARD_UID_PATTERN, CARD_UID_RULE } from './card-uid.js';
 import { Direction, StreamCode, WeightSource } from './streams.js';
 import { ABSURD_KG } from './weights.js';
 
@@ -35,7 +36,7 @@ export const TicketBody = z
     lane: Code,
     plate: z.string().min(5).max(16),
     plateSeen: z.string().max(16).nullable(),
-    card: z.string().regex(/^[0-9a-f]{8,20}$/, 'card UID in lower-case hex').nullable(),
+    card: z.string().regex(CARD_UID_PATTERN, CARD_UID_RULE).nullable(),
     stream: StreamCode,
     direction: Direction,
     grossKg: Kg.min(1, 'gross must be positive'),
@@ -108,7 +109,7 @@ export const EventBody = z
     lane: Code.nullable(),
     at: DeviceTime,
     plate: z.string().min(5).max(16).nullable(),
-    card: z.string().regex(/^[0-9a-f]{8,20}$/).nullable(),
+    card: z.string().regex(CARD_UID_PATTERN, CARD_UID_RULE).nullable(),
     message: z.string().min(1).max(500),
     // small typed facts, e.g. { jumpKg: 180, windowMs: 2000 }; integers only, so they can be signed
     details: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,31}$/), z.union([z.string().max(200), z.int(), z.boolean(), z.null()])).refine((d) => Object.keys(d).length <= 16, 'at most 16 details'),

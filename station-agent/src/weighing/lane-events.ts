@@ -1,5 +1,5 @@
 /** The station events a lane journals, shaped to pass contracts/ticket-record.ts EventBody. */
-import { EventBody, type StationEventType } from '@haulproof/contracts';
+import { CARD_UID_PATTERN, EventBody, type StationEventType } from '@haulproof/contracts';
 import type { JournalEntry, OpenTicket, TicketJournal } from '../types.js';
 import type { EventDetails } from './refusals.js';
 import { formatSiteTime } from './site-time.js';
@@ -12,7 +12,6 @@ export interface EventFacts {
 }
 
 const PLATE_OK = /^.{5,16}$/u;
-const CARD_OK = /^[0-9a-f]{8,20}$/;
 
 /** Signs and writes one event. Throws what the journal throws; the lane faults on it. */
 export function appendLaneEvent(journal: TicketJournal, lane: string, timeZone: string, at: number, type: StationEventType, message: string, f: EventFacts): JournalEntry {
@@ -23,7 +22,7 @@ export function appendLaneEvent(journal: TicketJournal, lane: string, timeZone: 
     lane,
     at: formatSiteTime(at, timeZone),
     plate: f.plate && PLATE_OK.test(f.plate) ? f.plate : null,
-    card: f.card && CARD_OK.test(f.card) ? f.card : null,
+    card: f.card && CARD_UID_PATTERN.test(f.card) ? f.card : null,
     message: message.slice(0, 500),
     details,
     ticketSeq: f.ticketSeq,
