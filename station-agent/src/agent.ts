@@ -102,6 +102,8 @@ export class StationAgent {
       clock: this.clock,
     });
     const printer = config.print.enabled ? new TicketPrinter(path.join(config.dataDir, 'prints'), snapshot, config.print.font, this.log) : null;
+    // A crash between journaling and printing leaves a ticket unprinted: print it now (existing files are skipped).
+    if (printer) for (const e of journal.unacked(500)) if (e.kind === 'ticket') await printer.print(e);
     this.stops.push(
       this.bus.on((e) => {
         if (e.type === 'lane.state' && e.state === 'SETTLING') failpoint(fp, 'settling');

@@ -29,10 +29,14 @@ export interface JournalEntry {
   ackedAt: number | null; // ms, when the server's acknowledgement was recorded
 }
 
-/** A first pass waiting for its second. Kept in the journal so a restart does not lose it. */
+/**
+ * A first pass waiting for its second. Kept in the journal so a restart does not lose it.
+ * Keyed by vehicle: at most one per (normalised) plate, shared by every lane of the agent, so a
+ * truck may weigh in on one lane and out on another while other trucks weigh in meanwhile.
+ */
 export interface OpenTicket {
-  lane: string;
-  plate: string;
+  lane: string; // the lane of the first pass; the ticket's lane is the lane of the second
+  plate: string; // normalised (contracts normalisePlate): the key
   card: string | null;
   stream: StreamCode;
   direction: 'IN' | 'OUT';
@@ -60,10 +64,28 @@ export interface TicketJournal {
   appendEvent(e: EventBody): JournalEntry;
   entry(seq: number): JournalEntry | undefined;
   lastSeq(): number;
+  /**
+   * The newest ticket for this normalised plate completed (secondAt, or firstAt of a one-pass
+   * ticket) at or after `sinceMs`. An indexed query: records set aside in quarantine are simply
+   * absent, they do not hide older tickets.
+   */
+  lastTicketFor(plate: string, sinceMs: number): JournalEntry | undefined;
 
+  /** Stores a first pass. Throws InvalidRecordError if the plate already has an open ticket. */
   saveOpenTicket(o: OpenTicket): void;
-  deleteOpenTicket(lane: string): void;
+  openTicketFor(plate: string): OpenTicket | undefined;
+  /** Every open ticket of the agent, oldest first. */
   openTickets(): OpenTicket[];
+  /**
+   * The second pass: appends the ticket and deletes the plate's open ticket in one transaction,
+   * or does neither (throws; InvalidRecordError if no ticket is open for the plate).
+   */
+  completeOpenTicket(plate: string, ticket: TicketBody): JournalEntry;
+  /** Appends the OPEN_TICKET_VOIDED event and deletes the plate's open ticket in one transaction, or does neither. */
+  voidOpenTicket(plate: string, event: EventBody): JournalEntry;
+
+  /** False after a failed write until a write succeeds again: lanes start no weighing meanwhile. */
+  healthy(): boolean;
 
   /** Records not yet acknowledged, in seq order. */
   unacked(limit: number): JournalEntry[];

@@ -42,7 +42,7 @@ test('a full disk refuses the write whole, marks the journal unhealthy until a w
     expect(() => journal.appendTicket(ticketBody(9_999))).toThrow(JournalUnavailableError);
     // a small write may still fit in a page's free space; that does not make the journal healthy
     try {
-      journal.saveOpenTicket(openTicket('L2'));
+      journal.saveOpenTicket(openTicket('L2', { plate: '苏E67890' }));
     } catch (err) {
       expect(err).toBeInstanceOf(JournalUnavailableError);
     }

@@ -107,13 +107,13 @@ describe('start-up integrity check', () => {
     const j = f.make();
     j.start();
     j.saveOpenTicket(openTicket('L1'));
-    j.saveOpenTicket(openTicket('L2'));
+    j.saveOpenTicket(openTicket('L2', { plate: '苏E67890' }));
     j.stop();
     const db = new Database(`${f.dir}/journal.db`);
-    db.prepare(`UPDATE open_ticket SET data = '{"lane":"L2","plate":' WHERE lane = 'L2'`).run();
+    db.prepare(`UPDATE open_ticket SET data = '{"lane":"L2","plate":' WHERE plate = '苏E67890'`).run();
     db.close();
     const { journal, report } = reopen(f);
-    expect(report.quarantined).toEqual([{ source: 'open_ticket', seq: null, lane: 'L2', reason: 'the stored open ticket is not JSON' }]);
+    expect(report.quarantined).toEqual([{ source: 'open_ticket', seq: null, lane: 'L2', reason: 'the stored open ticket of 苏E67890 is not JSON' }]);
     expect(report.blockedAt).toBeNull();
     expect(journal.openTickets().map((o) => o.lane)).toEqual(['L1']);
     expect(f.alarms()).toEqual([expect.objectContaining({ code: JOURNAL_ALARMS.quarantine })]);

@@ -141,23 +141,30 @@ function chainHead(db: Database.Database, device: string, lastSeen: number, last
   return { seq: stored.seq, hash: stored.hash };
 }
 
-function checkOpenTickets(db: Database.Database): { lane: string; data: unknown; savedAt: unknown; reason: string }[] {
-  const bad: { lane: string; data: unknown; savedAt: unknown; reason: string }[] = [];
-  for (const row of db.prepare('SELECT lane, data, saved_at FROM open_ticket').all() as { lane: string; data: unknown; saved_at: unknown }[]) {
-    const parsed = parseOpenTicket(row.lane, row.data);
-    if (!parsed.ok) bad.push({ lane: row.lane, data: row.data, savedAt: row.saved_at, reason: parsed.reason });
+interface DamagedOpenTicket {
+  plate: string; // the row's key
+  lane: string;
+  data: unknown;
+  reason: string;
+}
+
+function checkOpenTickets(db: Database.Database): DamagedOpenTicket[] {
+  const bad: DamagedOpenTicket[] = [];
+  for (const row of db.prepare('SELECT plate, lane, data FROM open_ticket').all() as { plate: string; lane: string; data: unknown }[]) {
+    const parsed = parseOpenTicket(row, row.data);
+    if (!parsed.ok) bad.push({ plate: row.plate, lane: row.lane, data: row.data, reason: parsed.reason });
   }
   return bad;
 }
 
-function moveToQuarantine(db: Database.Database, records: Damaged[], openTickets: { lane: string; data: unknown; reason: string }[], now: number): void {
+function moveToQuarantine(db: Database.Database, records: Damaged[], openTickets: DamagedOpenTicket[], now: number): void {
   const keep = db.prepare(
     `INSERT INTO quarantine (source, seq, reason, found_at, kind, canonical, signature, hash, prev, created_at, data)
      VALUES ('record', @seq, @reason, @now, @kind, @canonical, @signature, @hash, @prev, @created_at, @data)`,
   );
   const drop = db.prepare('DELETE FROM record WHERE seq = ?');
   const keepOpen = db.prepare(`INSERT INTO quarantine (source, lane, reason, found_at, data) VALUES ('open_ticket', ?, ?, ?, ?)`);
-  const dropOpen = db.prepare('DELETE FROM open_ticket WHERE lane = ?');
+  const dropOpen = db.prepare('DELETE FROM open_ticket WHERE plate = ?');
   db.transaction(() => {
     for (const d of records) {
       const r = d.row;
@@ -166,7 +173,7 @@ function moveToQuarantine(db: Database.Database, records: Damaged[], openTickets
     }
     for (const o of openTickets) {
       keepOpen.run(o.lane, o.reason, now, o.data as string | Buffer | null);
-      dropOpen.run(o.lane);
+      dropOpen.run(o.plate);
     }
   }).immediate();
 }

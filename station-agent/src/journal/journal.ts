@@ -14,7 +14,7 @@ import { JournalUnavailableError, type Clock, type JournalEntry, type OpenTicket
 import { checkIntegrity, type IntegrityReport } from './integrity.js';
 import { parseOpenTicket, validateOpenTicket } from './open-tickets.js';
 import { listQuarantine, resolveQuarantined, type QuarantineResolution, type QuarantineRow } from './quarantine.js';
-import { GENESIS_HASH, rowToEntry, signRecordRow, validateBody, type RawRecordRow, type RecordKind } from './records.js';
+import { GENESIS_HASH, InvalidRecordError, rowToEntry, signRecordRow, ticketIndex, validateBody, type RawRecordRow, type RecordKind } from './records.js';
 import { migrate } from './schema.js';
 import { isStorageFailure, unavailable } from './storage-errors.js';
 import { JOURNAL_UNAVAILABLE, StorageHealth } from './storage-health.js';
@@ -120,17 +120,14 @@ export class SqliteJournal implements TicketJournal, RegistryStore {
     return this.append('event', e);
   }
 
-  /**
-   * The second pass: appends the ticket and deletes the lane's open ticket in
-   * one transaction, so a crash cannot leave the first pass open after its
-   * ticket was written (proposed for TicketJournal).
-   */
-  completeOpenTicket(lane: string, ticket: TicketBody): JournalEntry {
-    return this.append('ticket', ticket, lane);
-  }
-
   entry(seq: number): JournalEntry | undefined {
     const row = this.sql('SELECT * FROM record WHERE seq = ?').get(seq) as RawRecordRow | undefined;
+    return row ? rowToEntry(row) : undefined;
+  }
+
+  /** One lookup in record_ticket_by_plate; a quarantined seq is just a missing row, not the end of the search. */
+  lastTicketFor(plate: string, sinceMs: number): JournalEntry | undefined {
+    const row = this.sql('SELECT * FROM record WHERE ticket_plate = ? AND ticket_at >= ? ORDER BY ticket_at DESC, seq DESC LIMIT 1').get(plate, sinceMs) as RawRecordRow | undefined;
     return row ? rowToEntry(row) : undefined;
   }
 
@@ -155,24 +152,42 @@ export class SqliteJournal implements TicketJournal, RegistryStore {
     return this.sql('SELECT count(*) FROM record WHERE acked_at IS NULL').pluck().get() as number;
   }
 
-  // ── open tickets ─────────────────────────────────────────────────
+  // ── open tickets: one per vehicle, shared by every lane ────────────
   saveOpenTicket(o: OpenTicket): void {
     const valid = validateOpenTicket(o);
-    const stmt = this.sql('INSERT INTO open_ticket (lane, data, saved_at) VALUES (?, ?, ?) ON CONFLICT (lane) DO UPDATE SET data = excluded.data, saved_at = excluded.saved_at');
-    this.health.write('save an open ticket', () => stmt.run(valid.lane, JSON.stringify(valid), this.clock()));
+    const held = this.sql('SELECT lane FROM open_ticket WHERE plate = ?').pluck().get(valid.plate) as string | undefined;
+    if (held !== undefined) throw new InvalidRecordError(`${valid.plate} already has an open first pass (lane ${held}); complete or void it first`);
+    const stmt = this.sql('INSERT INTO open_ticket (plate, lane, data, saved_at) VALUES (?, ?, ?, ?)');
+    this.health.write('save an open ticket', () => stmt.run(valid.plate, valid.lane, JSON.stringify(valid), this.clock()));
   }
 
-  deleteOpenTicket(lane: string): void {
-    const stmt = this.sql('DELETE FROM open_ticket WHERE lane = ?');
-    this.health.write('delete an open ticket', () => stmt.run(lane));
+  openTicketFor(plate: string): OpenTicket | undefined {
+    const row = this.sql('SELECT plate, lane, data FROM open_ticket WHERE plate = ?').get(plate) as { plate: string; lane: string; data: unknown } | undefined;
+    const parsed = row && parseOpenTicket(row, row.data);
+    return parsed?.ok ? parsed.ticket : undefined;
   }
 
   openTickets(): OpenTicket[] {
-    const rows = this.sql('SELECT lane, data FROM open_ticket ORDER BY lane').all() as { lane: string; data: unknown }[];
+    const rows = this.sql('SELECT plate, lane, data FROM open_ticket ORDER BY saved_at, plate').all() as { plate: string; lane: string; data: unknown }[];
     return rows.flatMap((r) => {
-      const parsed = parseOpenTicket(r.lane, r.data);
+      const parsed = parseOpenTicket(r, r.data);
       return parsed.ok ? [parsed.ticket] : [];
     });
+  }
+
+  /**
+   * The second pass: appends the ticket and deletes the plate's open ticket in
+   * one transaction, so a crash or a failed write cannot leave the first pass
+   * open after its ticket was written, nor close it without its ticket.
+   */
+  completeOpenTicket(plate: string, ticket: TicketBody): JournalEntry {
+    if (ticket.plate !== plate) throw new InvalidRecordError(`the ticket is for ${ticket.plate}, not for the open ticket of ${plate}`);
+    return this.append('ticket', ticket, plate);
+  }
+
+  /** A first pass that will not be completed: its OPEN_TICKET_VOIDED event and its deletion commit together. */
+  voidOpenTicket(plate: string, event: EventBody): JournalEntry {
+    return this.append('event', event, plate);
   }
 
   // ── registry cache (RegistryStore) ───────────────────────────────
@@ -226,21 +241,27 @@ export class SqliteJournal implements TicketJournal, RegistryStore {
   }
 
   // ── internals ────────────────────────────────────────────────────
-  private append(kind: RecordKind, body: TicketBody | VoidBody | EventBody, closeLane?: string): JournalEntry {
+  /** Appends one record; with `closePlate`, also deletes that plate's open ticket, which must exist, in the same transaction. */
+  private append(kind: RecordKind, body: TicketBody | VoidBody | EventBody, closePlate?: string): JournalEntry {
     const db = this.conn();
     const valid = validateBody(kind, body); // throws before anything is signed or written
     const head = this.sql('SELECT seq, hash FROM chain_head WHERE id = 1');
-    const insert = this.sql('INSERT INTO record (seq, kind, canonical, signature, hash, prev, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.sql('INSERT INTO record (seq, kind, canonical, signature, hash, prev, created_at, ticket_plate, ticket_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const advance = this.sql('UPDATE chain_head SET seq = ?, hash = ? WHERE id = 1');
+    const close = this.sql('DELETE FROM open_ticket WHERE plate = ?');
     return this.health.write(`append a ${kind}`, () =>
       db.transaction(() => {
+        if (closePlate !== undefined && !this.sql('SELECT 1 FROM open_ticket WHERE plate = ?').get(closePlate)) {
+          throw new InvalidRecordError(`${closePlate} has no open ticket to close`); // completed or voided already: nothing is written
+        }
         // seq is allocated inside the insert's transaction: a failed append leaves no gap
         const h = head.get() as { seq: number; hash: string };
         const row = signRecordRow(this.opts.key.privateKey, this.opts.deviceCode, h.seq + 1, h.hash, kind, valid);
         const createdAt = this.clock();
-        insert.run(row.seq, row.kind, row.canonical, row.signature, row.hash, row.prev, createdAt);
+        const index = ticketIndex(row.kind, row.canonical);
+        insert.run(row.seq, row.kind, row.canonical, row.signature, row.hash, row.prev, createdAt, index?.plate ?? null, index?.at ?? null);
         advance.run(row.seq, row.hash);
-        if (closeLane !== undefined) this.sql('DELETE FROM open_ticket WHERE lane = ?').run(closeLane);
+        if (closePlate !== undefined) close.run(closePlate);
         return rowToEntry({ ...row, created_at: createdAt, acked_at: null, ticket_id: null, received_at: null });
       }).immediate(),
       true,

@@ -1,4 +1,4 @@
-import { StreamCode } from '@haulproof/contracts';
+import { normalisePlate, StreamCode } from '@haulproof/contracts';
 import { z } from 'zod';
 import type { OpenTicket } from '../types.js';
 import { InvalidRecordError } from './records.js';
@@ -7,7 +7,7 @@ import { InvalidRecordError } from './records.js';
 const OpenTicketSchema = z
   .object({
     lane: z.string().min(1).max(48),
-    plate: z.string().min(1).max(16),
+    plate: z.string().min(1).max(16).refine((p) => normalisePlate(p) === p, 'the plate must be normalised'), // the key
     card: z.string().nullable(),
     stream: StreamCode,
     direction: z.enum(['IN', 'OUT']),
@@ -28,16 +28,18 @@ export function validateOpenTicket(o: OpenTicket): OpenTicket {
   return parsed.data;
 }
 
-/** The stored JSON as an OpenTicket, or why it cannot be one. */
-export function parseOpenTicket(lane: string, data: unknown): { ok: true; ticket: OpenTicket } | { ok: false; reason: string } {
+/** The stored JSON as an OpenTicket, or why it cannot be one. `key` is the row's plate (its key) and lane columns. */
+export function parseOpenTicket(key: { plate: string; lane: string }, data: unknown): { ok: true; ticket: OpenTicket } | { ok: false; reason: string } {
+  const of = `the stored open ticket of ${key.plate}`;
   let json: unknown;
   try {
     json = JSON.parse(String(data));
   } catch {
-    return { ok: false, reason: 'the stored open ticket is not JSON' };
+    return { ok: false, reason: `${of} is not JSON` };
   }
   const parsed = OpenTicketSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: `the stored open ticket is invalid: ${parsed.error.issues[0]?.message ?? 'unknown'}` };
-  if (parsed.data.lane !== lane) return { ok: false, reason: `the stored open ticket names lane ${parsed.data.lane}, not ${lane}` };
+  if (!parsed.success) return { ok: false, reason: `${of} is invalid: ${parsed.error.issues[0]?.message ?? 'unknown'}` };
+  if (parsed.data.plate !== key.plate) return { ok: false, reason: `${of} names plate ${parsed.data.plate}` };
+  if (parsed.data.lane !== key.lane) return { ok: false, reason: `${of} names lane ${parsed.data.lane}, not ${key.lane}` };
   return { ok: true, ticket: parsed.data };
 }

@@ -15,7 +15,7 @@
 import type { KeyObject } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { sha256Hex } from '@haulproof/contracts/signing';
-import { damageOf, GENESIS_HASH, type RawRecordRow } from './records.js';
+import { damageOf, GENESIS_HASH, ticketIndex, type RawRecordRow } from './records.js';
 
 export type QuarantineResolution =
   /**
@@ -80,8 +80,9 @@ export function resolveQuarantined(db: Database.Database, device: string, public
   if (damage) throw new QuarantineResolutionError(`the restored record does not fit: ${damage}`);
   const after = db.prepare('SELECT prev FROM record WHERE seq = ?').get(seq + 1) as { prev: string } | undefined;
   if (after && after.prev !== row.hash) throw new QuarantineResolutionError(`seq ${seq + 1} chains to ${after.prev.slice(0, 12)}…, not to the restored record (${(row.hash as string).slice(0, 12)}…)`);
-  db.prepare('INSERT INTO record (seq, kind, canonical, signature, hash, prev, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-    seq, row.kind as string, how.canonical, how.signature, row.hash as string, row.prev as string, typeof hole.created_at === 'number' ? hole.created_at : now,
+  const index = ticketIndex(row.kind, how.canonical); // a restored ticket counts for the repeat-weighing lookup again
+  db.prepare('INSERT INTO record (seq, kind, canonical, signature, hash, prev, created_at, ticket_plate, ticket_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+    seq, row.kind as string, how.canonical, how.signature, row.hash as string, row.prev as string, typeof hole.created_at === 'number' ? hole.created_at : now, index?.plate ?? null, index?.at ?? null,
   );
   resolve.run(now, `restored by ${how.actor}${how.note ? `: ${how.note}` : ''}`, hole.id);
 }

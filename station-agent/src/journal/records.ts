@@ -56,6 +56,28 @@ export function signRecordRow(key: KeyObject, device: string, seq: number, prev:
   return { seq, kind, canonical, signature: signBytes(key, canonical), hash: sha256Hex(canonical), prev };
 }
 
+/** When a ticket was completed: its second pass, or the only pass of a one-pass ticket (ms). */
+export function ticketCompletedAt(t: Pick<TicketBody, 'firstAt' | 'secondAt'>): number {
+  return Date.parse(t.secondAt ?? t.firstAt);
+}
+
+/**
+ * The repeat-weighing index of a record (columns ticket_plate, ticket_at): the ticket's plate and
+ * completion time, read from the signed bytes. Null for voids, events and unreadable bytes.
+ */
+export function ticketIndex(kind: unknown, canonical: unknown): { plate: string; at: number } | null {
+  if (kind !== 'ticket' || !Buffer.isBuffer(canonical)) return null;
+  let ticket: Partial<TicketBody> | undefined;
+  try {
+    ticket = (JSON.parse(canonical.toString('utf8')) as { ticket?: Partial<TicketBody> }).ticket;
+  } catch {
+    return null;
+  }
+  if (typeof ticket?.plate !== 'string' || typeof ticket.firstAt !== 'string') return null;
+  const at = ticketCompletedAt({ firstAt: ticket.firstAt, secondAt: typeof ticket.secondAt === 'string' ? ticket.secondAt : null });
+  return Number.isFinite(at) ? { plate: ticket.plate, at } : null;
+}
+
 /** A row as SQLite returns it. Damaged rows may hold anything, so nothing is assumed. */
 export interface RawRecordRow {
   seq: number;

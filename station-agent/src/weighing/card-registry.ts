@@ -39,4 +39,9 @@ export class CardRegistry {
   holderOf(card: string): string | null {
     return this.byCard.get(card) ?? null;
   }
+
+  /** The lane weighing this vehicle right now, if any: its open ticket must not be voided under it. */
+  laneHolding(plate: string): string | null {
+    return this.byPlate.get(plate) ?? null;
+  }
 }

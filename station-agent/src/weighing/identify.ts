@@ -7,8 +7,7 @@
 import type { StreamCode, TicketFlag } from '@haulproof/contracts';
 import type { OpenTicket, RegistryView, TicketJournal } from '../types.js';
 import type { CardRegistry } from './card-registry.js';
-import { checkCard, checkPermit, checkVehicle, chooseStream, usableStoredTare, type Check, type Permit, type Site, type Vehicle } from './checks.js';
-import { lastTicketFor, ticketCompleting } from './journal-scan.js';
+import { checkCard, checkPermit, checkVehicle, chooseStream, type Check, type Permit, type Site, type Vehicle } from './checks.js';
 import type { LanePolicy } from './lane-options.js';
 import { refuse, type RefusalCode } from './refusals.js';
 
@@ -55,10 +54,11 @@ export function identify(ctx: IdentifyContext, who: Who, overrides: ReadonlySet<
   }
   const session: Session = { card, vehicle, site: snapshot.site, open: null, stream: null, permit: null, flags, operator: null };
 
-  const open = openTicketOf(ctx, vehicle.plate, snapshot.site.timezone);
+  // the vehicle's first pass, made on any lane of this device: this visit completes it
+  const open = ctx.journal.openTicketFor(vehicle.plate);
   if (open) return { ok: true, value: { ...session, open, stream: open.stream } };
 
-  const last = lastTicketFor(ctx.journal, vehicle.plate, ctx.now - ctx.policy.repeatWithinMs);
+  const last = ctx.journal.lastTicketFor(vehicle.plate, ctx.now - ctx.policy.repeatWithinMs);
   if (last) {
     // PROTOCOLS.md anti-cheat: refuse a repeat weighing of the same card within T (an operator may override)
     if (!overrides.has('REPEAT_WEIGHING')) return { ok: false, refusal: refuse.repeat(Math.floor((ctx.now - last.createdAt) / 60_000), last.seq) };
@@ -73,27 +73,7 @@ export function identify(ctx: IdentifyContext, who: Who, overrides: ReadonlySet<
     session.stream = stream.value;
     session.permit = permit.value;
   }
-
-  // the journal keeps one open ticket per lane: a second first pass here would overwrite it
-  const heldHere = ctx.journal.openTickets().find((o) => o.lane === ctx.lane);
-  if (heldHere && opensTicket(ctx.policy, vehicle, ctx.now)) return { ok: false, refusal: refuse.laneHoldsOpenTicket(heldHere.plate) };
   return { ok: true, value: session };
-}
-
-/** True when this vehicle's next pass here is the first of two (no usable one-pass tare). */
-export function opensTicket(policy: LanePolicy, vehicle: Vehicle, at: number): boolean {
-  return policy.weighing === 'TWO_PASS' || usableStoredTare(vehicle, at) === null;
-}
-
-/** The vehicle's open first pass on any lane of this device, unless a ticket already completed it. */
-function openTicketOf(ctx: IdentifyContext, plate: string, timeZone: string): OpenTicket | null {
-  const open = ctx.journal.openTickets().find((o) => o.plate === plate);
-  if (!open) return null;
-  if (ticketCompleting(ctx.journal, open, timeZone)) {
-    ctx.journal.deleteOpenTicket(open.lane); // the earlier completion could not delete it
-    return null;
-  }
-  return open;
 }
 
 /** The stream the operator picked for a first pass; re-checks what the choice depends on. */

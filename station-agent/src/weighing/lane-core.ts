@@ -1,7 +1,8 @@
 /**
  * The lane's state and the moves between states; lane.ts is the public face that feeds it.
  * Rules kept here: a transition is announced as `lane.state`; a ticket is announced as
- * `ticket.completed` only after appendTicket returned; any journal failure faults the lane.
+ * `ticket.completed` only after the journal append (appendTicket or completeOpenTicket) returned;
+ * any journal failure faults the lane, and no weighing starts while the journal cannot write.
  */
 import type { LaneStateName, StationEventType, TicketFlag } from '@haulproof/contracts';
 import type { JournalEntry } from '../types.js';
@@ -47,6 +48,7 @@ export class LaneCore {
   }
 
   identifyAndEnter(who: Who, overrides: Set<RefusalCode>, operator: string | null): LaneResult {
+    if (!this.journalWritable()) return no(this.message ?? '');
     this.endSession();
     const check = this.guard(() => identify(this.identifyContext(), who, overrides));
     if (!check) return no(this.message ?? 'journal fault');
@@ -91,7 +93,7 @@ export class LaneCore {
     }
     const e = outcome.entry;
     const msg = `磅单 ${ticketNo(e)} 净重 ${outcome.body.netKg} kg / ticket ${ticketNo(e)}: net ${outcome.body.netKg} kg`;
-    this.deps.bus.emit({ type: 'ticket.completed', lane: this.code, entry: e }); // appendTicket returned: it is durable
+    this.deps.bus.emit({ type: 'ticket.completed', lane: this.code, entry: e }); // the append returned: it is durable
     if (live) this.enter('CAPTURED', msg);
     if (outcome.followUpError) this.faultJournal(outcome.followUpError);
     return ok(msg);
@@ -113,6 +115,16 @@ export class LaneCore {
     if (this.journalEvent('FRAME_RATE_FAULT', `称重仪表故障 / indicator fault: ${detail}`, facts)) {
       this.enterFault({ cause, alarm: `lane.${this.code}.scale` }, faultMessage(cause, detail));
     }
+  }
+
+  /**
+   * STYLE.md 7: custody data is written durably before it is acknowledged, so no weighing starts
+   * while the journal cannot write. The lane shows FAULT and leaves it when the journal recovers.
+   */
+  journalWritable(): boolean {
+    if (this.deps.journal.healthy()) return true;
+    if (this.fault?.cause !== 'journal-unavailable') this.enterFault({ cause: 'journal-unavailable', alarm: `lane.${this.code}.journal` }, faultMessage('journal-unavailable', ''));
+    return false;
   }
 
   faultJournal(err: unknown): void {

@@ -15,9 +15,14 @@ const PLATE_OK = /^.{5,16}$/u;
 
 /** Signs and writes one event. Throws what the journal throws; the lane faults on it. */
 export function appendLaneEvent(journal: TicketJournal, lane: string, timeZone: string, at: number, type: StationEventType, message: string, f: EventFacts): JournalEntry {
+  return journal.appendEvent(laneEventBody(lane, timeZone, at, type, message, f));
+}
+
+/** One station event as the contract wants it (lengths cut, plate and card only when well-formed). */
+export function laneEventBody(lane: string, timeZone: string, at: number, type: StationEventType, message: string, f: EventFacts): EventBody {
   const details: EventDetails = {};
   for (const [k, v] of Object.entries(f.details).slice(0, 16)) details[k] = typeof v === 'string' ? v.slice(0, 200) : v;
-  const body = EventBody.parse({
+  return EventBody.parse({
     type,
     lane,
     at: formatSiteTime(at, timeZone),
@@ -27,7 +32,6 @@ export function appendLaneEvent(journal: TicketJournal, lane: string, timeZone: 
     details,
     ticketSeq: f.ticketSeq,
   });
-  return journal.appendEvent(body);
 }
 
 /**

@@ -55,57 +55,8 @@ describe('Lane: keyed (manual) weights', () => {
   });
 });
 
-describe('Lane: open tickets', () => {
-  it('time out into an OPEN_TICKET_VOIDED event carrying the first-pass facts', () => {
-    const r = laneRig({ policy: { openTicketTimeoutMs: 12 * 3600_000 } });
-    driveOn(r.ind, 30_000);
-    r.card('a0000002');
-    r.ind.hold(30_000, 2500);
-    const firstAt = r.journal.openTickets()[0]!.firstAt;
-    vi.advanceTimersByTime(11 * 3600_000);
-    expect(r.journal.events('OPEN_TICKET_VOIDED')).toEqual([]);
-    vi.advanceTimersByTime(3600_000);
-    expect(r.journal.openTickets()).toEqual([]);
-    expect(r.journal.events('OPEN_TICKET_VOIDED')).toEqual([
-      expect.objectContaining({ lane: 'L1', plate: '苏E67890', card: 'a0000002', details: expect.objectContaining({ why: 'timeout', firstKg: 30_000, firstSource: 'WEIGHED', stream: 'OTHER' }) }),
-    ]);
-    expect(Date.parse(String(r.journal.events('OPEN_TICKET_VOIDED')[0]!.details.firstAt))).toBe(firstAt);
-  });
-
-  it('survive a restart: a new Lane over the same journal completes the ticket', () => {
-    const first = laneRig();
-    driveOn(first.ind, 30_000);
-    first.card('a0000002');
-    first.ind.hold(30_000, 2500);
-    first.lane.stop();
-
-    const restarted = laneRig({}, { journal: first.journal, registry: first.registry }); // new bus, new card registry
-    restarted.ind.hold(0, 500);
-    driveOn(restarted.ind, 15_000, 0);
-    restarted.card('a0000002');
-    expect(restarted.events).toContainEqual(expect.objectContaining({ type: 'lane.state', state: 'IDENTIFIED', message: expect.stringContaining('second pass') }));
-    restarted.ind.hold(15_000, 2500);
-    expect(restarted.completed()).toHaveLength(1);
-    expect(first.journal.tickets()).toEqual([expect.objectContaining({ grossKg: 30_000, tareKg: 15_000, direction: 'IN' })]);
-  });
-
-  it('the lane refuses a second first pass while it holds one (the journal keeps one per lane)', () => {
-    const r = laneRig();
-    driveOn(r.ind, 30_000);
-    r.card('a0000002');
-    r.ind.hold(30_000, 2500);
-    driveOff(r.ind, 30_000);
-    driveOn(r.ind, 25_000);
-    r.card('a0000001');
-    expect(r.lane.view()).toMatchObject({ state: 'REFUSED', message: expect.stringContaining('苏E67890') });
-    expect(r.journal.openTickets()).toHaveLength(1);
-    expect(r.lane.voidOpenTicket('王', '车辆故障未返回 truck broke down')).toMatchObject({ ok: true });
-    expect(r.journal.events('OPEN_TICKET_VOIDED')[0]!.details).toMatchObject({ voidedBy: '王' });
-  });
-});
-
 describe('Lane: faults', () => {
-  it('a ticket whose open ticket could not be deleted is reported, faults the lane, and is never completed twice', () => {
+  it('a second pass whose completion fails writes neither the ticket nor the close, faults the lane, and completes once after a reset', () => {
     const r = laneRig();
     driveOn(r.ind, 30_000);
     r.card('a0000002');
@@ -113,22 +64,52 @@ describe('Lane: faults', () => {
     driveOff(r.ind, 30_000);
     driveOn(r.ind, 15_000, 0);
     r.card('a0000002');
-    r.journal.deleteOpenTicket = () => {
-      throw new Error('SQLITE_IOERR');
-    };
+    r.journal.failing = true; // completeOpenTicket throws: one transaction, nothing written
     r.ind.hold(15_000, 2500);
-    expect(r.completed()).toHaveLength(1); // appendTicket returned: the ticket is durable
     expect(r.lane.view().state).toBe('FAULT');
-    expect(r.journal.openTickets()).toHaveLength(1);
+    expect(r.completed()).toEqual([]);
+    expect(r.journal.tickets()).toEqual([]);
+    expect(r.journal.openTickets()).toEqual([expect.objectContaining({ plate: '苏E67890', firstKg: 30_000 })]);
 
-    r.journal.deleteOpenTicket = (lane) => void r.journal.open.delete(lane);
-    r.lane.reset();
-    driveOff(r.ind, 15_000);
-    driveOn(r.ind, 15_000, 0);
-    r.card('a0000002');
-    expect(r.journal.openTickets()).toEqual([]); // the stale open ticket was recognised and dropped
-    expect(r.lane.view()).toMatchObject({ state: 'REFUSED', message: expect.stringContaining('weighed again') });
-    expect(r.journal.tickets()).toHaveLength(1);
+    r.journal.failing = false;
+    expect(r.lane.reset()).toMatchObject({ ok: true });
+    r.card('a0000002'); // the deck is still stable: the second pass is captured at once
+    r.ind.hold(15_000, 2500);
+    expect(r.completed()).toHaveLength(1);
+    expect(r.journal.tickets()).toEqual([expect.objectContaining({ plate: '苏E67890', grossKg: 30_000, tareKg: 15_000 })]);
+    expect(r.journal.openTickets()).toEqual([]);
+  });
+
+  it('no weighing starts while the journal cannot write: FAULT with a readable reason, until it can again', () => {
+    const r = laneRig();
+    r.ind.hold(0, 500);
+    r.journal.failing = true; // healthy() is false
+    r.ind.hold(0, 1000);
+    expect(r.lane.view()).toMatchObject({ state: 'FAULT', message: expect.stringMatching(/^记录本不可写.* \/ journal unavailable/) });
+    expect(r.events).toContainEqual(expect.objectContaining({ type: 'alarm', code: 'lane.L1.journal', message: expect.stringContaining('journal unavailable') }));
+    expect(r.lane.keyWeight({ ...keyed, plate: '苏E67890' })).toMatchObject({ ok: false, message: expect.stringContaining('journal unavailable') });
+    driveOn(r.ind, 20_000, 0);
+    r.card('a0000001');
+    expect(r.lane.onCard('a0000001')).toMatchObject({ ok: false, message: expect.stringContaining('journal unavailable') });
+    expect(r.lane.reset().ok).toBe(false);
+    expect(r.cards.holderOf('a0000001')).toBeNull();
+    expect(r.journal.entries).toEqual([]);
+
+    r.journal.failing = false; // the journal can write again: the lane recovers by itself
+    r.ind.hold(20_000, 1000);
+    expect(r.lane.view().state).toBe('VEHICLE_ON');
+    expect(r.events).toContainEqual(expect.objectContaining({ type: 'alarm.cleared', code: 'lane.L1.journal' }));
+    r.card('a0000001');
+    r.ind.hold(20_000, 2500);
+    expect(r.journal.openTickets()).toEqual([expect.objectContaining({ plate: '苏E12345', firstKg: 20_000 })]);
+  });
+
+  it('a card presented while the journal cannot write faults the lane at once', () => {
+    const r = laneRig();
+    driveOn(r.ind, 20_000, 0);
+    r.journal.failing = true;
+    expect(r.lane.onCard('a0000001')).toMatchObject({ ok: false, message: expect.stringContaining('记录本不可写') });
+    expect(r.lane.view().state).toBe('FAULT');
   });
 
   it('a journal failure faults the lane, raises an alarm and never reports a ticket', () => {

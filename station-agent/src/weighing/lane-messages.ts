@@ -2,7 +2,12 @@
 import type { Session } from './identify.js';
 import { STREAM_NAMES } from './stream-names.js';
 
-export type FaultCause = 'scale' | 'frames' | 'journal';
+/**
+ * 'journal': a write failed during a weighing; an operator must reset the lane.
+ * 'journal-unavailable': the journal reports it cannot write (TicketJournal.healthy() is false),
+ * so no weighing starts; the lane recovers by itself once the journal can write again.
+ */
+export type FaultCause = 'scale' | 'frames' | 'journal' | 'journal-unavailable';
 
 export interface Fault {
   cause: FaultCause;
@@ -31,5 +36,7 @@ export function faultMessage(cause: FaultCause, detail: string): string {
       return `称重数据中断，暂停称重 / indicator frames stopped: weighing stopped (${detail})`;
     case 'journal':
       return `磅单记录写入失败，暂停称重，请联系管理员 / journal write failed: weighing stopped, call the administrator (${detail})`;
+    case 'journal-unavailable':
+      return `记录本不可写，暂停称重 / journal unavailable: weighing stopped until it can write again${detail ? ` (${detail})` : ''}`;
   }
 }

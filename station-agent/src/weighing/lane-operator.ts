@@ -6,8 +6,8 @@ import { normalisePlate, type StreamCode } from '@haulproof/contracts';
 import { identify, selectStreamFor } from './identify.js';
 import { keyedEntryProblem, type KeyedWeight } from './keyed.js';
 import { no, ok, type LaneCore, type LaneResult } from './lane-core.js';
-import { openTicketVoidFacts } from './lane-events.js';
-import { describeSession } from './lane-messages.js';
+import { laneEventBody, openTicketVoidFacts } from './lane-events.js';
+import { describeSession, faultMessage } from './lane-messages.js';
 import { recordPass } from './passes.js';
 
 export function selectStream(lane: LaneCore, stream: StreamCode, operator: string): LaneResult {
@@ -40,6 +40,7 @@ export function keyWeight(lane: LaneCore, k: KeyedWeight): LaneResult {
   if (!(lane.state === 'IDLE' || (lane.state === 'FAULT' && deckEmpty))) return no('称重进行中，不能手工录入 / a weighing is in progress: keyed entry refused');
   const problem = keyedEntryProblem(k);
   if (problem) return no(problem);
+  if (!lane.journalWritable()) return no(lane.message ?? '');
   const plate = normalisePlate(k.plate);
   // a keyed entry is already an operator-and-supervisor decision: a repeat is flagged, not refused;
   // the deck is not weighing, so its zero return does not apply
@@ -73,31 +74,47 @@ export function keyWeight(lane: LaneCore, k: KeyedWeight): LaneResult {
   return lane.reportOutcome(outcome, false);
 }
 
-/** Voids this lane's open first pass by hand (the vehicle will not come back). */
-export function voidOpenTicket(lane: LaneCore, operator: string, reason: string): LaneResult {
+/**
+ * Voids a vehicle's open first pass by hand (it will not come back). Open tickets belong to the
+ * agent, not to a lane: an operator at any lane may void any of them, except one a lane is
+ * weighing right now.
+ */
+export function voidOpenTicket(lane: LaneCore, plateText: string, operator: string, reason: string): LaneResult {
   if (!operator.trim() || reason.trim().length < 3) return no('作废需要操作员和原因 / a void needs an operator and a reason');
-  const open = lane.guard(() => lane.deps.journal.openTickets().find((o) => o.lane === lane.code));
-  if (!open) return no(lane.state === 'FAULT' ? (lane.message ?? '') : '本道没有未完成的磅单 / no open ticket on this lane');
+  const { journal, cards, clock } = lane.deps;
+  if (!journal.healthy()) return no(faultMessage('journal-unavailable', ''));
+  const plate = normalisePlate(plateText);
+  const open = lane.guard(() => journal.openTicketFor(plate) ?? false);
+  if (open === null) return no(lane.message ?? 'journal fault');
+  if (!open) return no(`${plate} 没有未完成的磅单 / no open ticket for ${plate}`);
+  const weighing = cards.laneHolding(plate);
+  if (weighing) return no(`${plate} 正在 ${weighing} 道称重，不能作废 / ${plate} is being weighed at lane ${weighing}: it cannot be voided now`);
   const tz = lane.timeZone();
-  const done = lane.guard(() => {
-    lane.appendEvent('OPEN_TICKET_VOIDED', `操作员作废 / voided by ${operator.trim()}: ${reason.trim()}`, openTicketVoidFacts(open, tz, reason.trim(), operator.trim()));
-    lane.deps.journal.deleteOpenTicket(open.lane);
-    return true;
-  });
-  return done ? ok(`作废 ${open.plate} / voided`) : no(lane.message ?? 'journal fault');
+  const facts = openTicketVoidFacts(open, tz, reason.trim(), operator.trim());
+  const event = laneEventBody(lane.code, tz, clock(), 'OPEN_TICKET_VOIDED', `操作员作废 / voided by ${operator.trim()}: ${reason.trim()}`, facts);
+  const done = lane.guard(() => journal.voidOpenTicket(plate, event)); // the event and the deletion commit together
+  return done ? ok(`作废 ${plate} / voided`) : no(lane.message ?? 'journal fault');
 }
 
-/** Open tickets time out into a void (12 h by default), recorded before the open ticket is deleted. */
+/**
+ * Open tickets time out into a void (12 h by default). They are shared by all lanes of the agent,
+ * and every lane runs this on its tick (and once at start-up, for tickets that expired while the
+ * agent was down). It is idempotent: the event and the deletion commit in one transaction, and
+ * ticks run one at a time, so whichever lane comes first voids a ticket and the others no longer
+ * see it. The event names the lane of the first pass, whichever lane voided it. A vehicle a lane
+ * is weighing right now is left alone: its second pass is under way.
+ */
 export function voidExpired(lane: LaneCore, now: number): void {
+  const { journal, cards } = lane.deps;
+  if (!journal.healthy()) return; // the lane shows the fault; the void waits until it can be written
   const tz = lane.timeZone();
   const limit = lane.policy.openTicketTimeoutMs;
+  const hours = Math.round((limit / 3600_000) * 10) / 10;
+  const msg = `一次过磅超过 ${hours} 小时未完成，作废 / first pass not completed within ${hours} h: voided`;
   lane.guard(() => {
-    for (const o of lane.deps.journal.openTickets()) {
-      if (o.lane !== lane.code || now - o.firstAt < limit || o.plate === lane.session?.vehicle.plate) continue;
-      const hours = Math.round((limit / 3600_000) * 10) / 10;
-      const msg = `一次过磅超过 ${hours} 小时未完成，作废 / first pass not completed within ${hours} h: voided`;
-      lane.appendEvent('OPEN_TICKET_VOIDED', msg, openTicketVoidFacts(o, tz, 'timeout', null));
-      lane.deps.journal.deleteOpenTicket(o.lane);
+    for (const o of journal.openTickets()) {
+      if (now - o.firstAt < limit || cards.laneHolding(o.plate) !== null) continue;
+      journal.voidOpenTicket(o.plate, laneEventBody(o.lane, tz, now, 'OPEN_TICKET_VOIDED', msg, openTicketVoidFacts(o, tz, 'timeout', null)));
     }
   });
 }

@@ -19,7 +19,7 @@ export interface LanePolicy {
   weighing: 'TWO_PASS' | 'STORED_TARE';
   storedTareDirection: Direction; // what a one-pass load is: IN (delivered here) by default
   defaultStream: StreamCode | null; // for multi-stream vehicles, unless the operator selects another
-  openTicketTimeoutMs: number; // a first pass without a second is voided after this (12 h)
+  openTicketTimeoutMs: number; // a first pass without a second is voided after this (12 h); open tickets are shared by the lanes, so give them all the same
   repeatWithinMs: number; // the same vehicle weighed again within this is refused until overridden (10 min)
   tareDeviationShare: number; // weighed tare vs stored tare (0.03 = 3 %)
   identifyTimeoutMs: number; // a card presented at the gate expires if no vehicle drives on (2 min)

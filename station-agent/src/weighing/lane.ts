@@ -2,9 +2,12 @@
  * One weighing lane (issue 3). States (contracts LaneStateName):
  *   IDLE → VEHICLE_ON → IDENTIFIED → SETTLING → CAPTURED → WAIT_EMPTY → IDLE
  * plus REFUSED (a check failed; the reason is on screen) and FAULT (scale, frames or journal:
- * no weighing). A card may come first (gate reader): IDLE → IDENTIFIED → SETTLING once the
- * vehicle is on the deck. Inputs come from the bus after start(), or by direct calls.
- * Emits `lane.state` on every transition and `ticket.completed` after a successful append.
+ * no weighing; also while the journal reports it cannot write). A card may come first (gate
+ * reader): IDLE → IDENTIFIED → SETTLING once the vehicle is on the deck. Inputs come from the bus
+ * after start(), or by direct calls. Emits `lane.state` on every transition and
+ * `ticket.completed` after a successful append.
+ * Open tickets are the agent's, one per vehicle: a truck may weigh in here and out at another
+ * lane of this device (or the other way round) while other trucks weigh in meanwhile.
  */
 import type { StreamCode } from '@haulproof/contracts';
 import type { AgentEvent, WeightSample } from '../types.js';
@@ -147,21 +150,24 @@ export class Lane {
     return keyWeight(this.core, k);
   }
 
-  voidOpenTicket(operator: string, reason: string): LaneResult {
-    return voidOpenTicket(this.core, operator, reason);
+  /** Voids the open first pass of `plate` (made at any lane of this device). */
+  voidOpenTicket(plate: string, operator: string, reason: string): LaneResult {
+    return voidOpenTicket(this.core, plate, operator, reason);
   }
 
   /** Clears a refusal, or a fault whose cause is gone (a journal fault always needs this call). */
   reset(): LaneResult {
     const c = this.core;
     if (c.state === 'FAULT' && !c.scaleConnected) return no(c.message ?? 'scale disconnected');
+    if (c.state === 'FAULT' && !c.journalWritable()) return no(c.message ?? 'journal unavailable');
     c.clearFault();
     return ok(c.state);
   }
 
-  /** Timeouts: frame watchdog, open-ticket expiry, a card that never drove on, a refusal on screen. */
+  /** Timeouts: journal health, frame watchdog, open-ticket expiry, a card that never drove on, a refusal on screen. */
   tick(now: number = this.core.deps.clock()): void {
     const c = this.core;
+    this.watchJournal();
     const lastFrame = c.detector.lastSampleAt() ?? this.startedAt;
     // PROTOCOLS.md: watch frame-rate faults; no frames means no weighing
     if (c.state !== 'FAULT' && now - lastFrame > c.policy.frameTimeoutMs) c.faultScale('frames', `no frame for ${now - lastFrame} ms`);
@@ -173,7 +179,15 @@ export class Lane {
 
   private maybeRecover(kg: number | null): void {
     const c = this.core;
-    if (!c.fault || c.fault.cause === 'journal' || !c.scaleConnected || kg === null) return;
+    if (!c.fault || c.fault.cause === 'journal' || c.fault.cause === 'journal-unavailable' || !c.scaleConnected || kg === null) return;
     c.clearFault();
+  }
+
+  /** FAULT while the journal cannot write and no vehicle is being weighed; back once it can (and the scale is there). */
+  private watchJournal(): void {
+    const c = this.core;
+    const writable = c.deps.journal.healthy();
+    if (!writable && (c.state === 'IDLE' || c.state === 'VEHICLE_ON')) c.journalWritable();
+    else if (writable && c.fault?.cause === 'journal-unavailable' && c.scaleConnected) c.clearFault();
   }
 }

@@ -1,6 +1,7 @@
 /**
- * What one captured (or keyed) weight does: complete the vehicle's open ticket, make a one-pass
- * ticket against the stored tare, or open a ticket for the second pass. The journal write comes
+ * What one captured (or keyed) weight does: complete the vehicle's open ticket (opened on any lane
+ * of this device; the ticket names this lane), make a one-pass ticket against the stored tare, or
+ * open a ticket for the second pass (at most one per vehicle, any number per lane). The journal write comes
  * first; nothing is reported until it returned (STYLE.md 7: custody data is durable before it is
  * acknowledged). Journal errors propagate to the lane, which faults.
  */
@@ -47,9 +48,9 @@ export function recordPass(ctx: PassContext, session: Session, pass: Pass): Pass
 
   if (session.open) {
     const { body, tareDeviation } = twoPassTicket(tc, session.open, pass);
-    const entry = ctx.journal.appendTicket(TicketBody.parse(body));
+    // one transaction: the ticket is appended and the first pass closed, or neither
+    const entry = ctx.journal.completeOpenTicket(session.open.plate, TicketBody.parse(body));
     return completed(entry, body, () => {
-      ctx.journal.deleteOpenTicket(session.open!.lane);
       if (tareDeviation) {
         const msg = `皮重偏差 ${tareDeviation.deviationPermille / 10}% / tare deviates ${tareDeviation.deviationPermille / 10} % from the stored tare`;
         ctx.event('TARE_DEVIATION', msg, { plate: body.plate, card: body.card, details: { ...tareDeviation }, ticketSeq: entry.seq });

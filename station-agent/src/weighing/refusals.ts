@@ -19,7 +19,6 @@ export type RefusalCode =
   | 'CARD_AT_TWO_LANES'
   | 'REPEAT_WEIGHING'
   | 'NO_ZERO_RETURN'
-  | 'LANE_HOLDS_OPEN_TICKET'
   | 'GROSS_NOT_ABOVE_TARE';
 
 export interface Refusal {
@@ -74,8 +73,6 @@ export const refuse = {
       'NO_ZERO_RETURN',
       true,
     ),
-  laneHoldsOpenTicket: (plate: string) =>
-    refusal('LANE_HOLDS_OPEN_TICKET', `本道 ${plate} 的一次过磅未完成 / lane holds an unfinished first pass for ${plate}`, { openPlate: plate }),
   grossNotAboveTare: (kg: number, tareKg: number) =>
     refusal('GROSS_NOT_ABOVE_TARE', `毛重 ${kg} kg 不大于预置皮重 ${tareKg} kg / weight not above the stored tare`, { weighedKg: kg, storedTareKg: tareKg }),
 };

@@ -6,6 +6,8 @@ import { canonicalBytes, DeviceRecordPayload, GENESIS_HASH, type CanonicalValue,
 import { sha256Hex } from '@haulproof/contracts/signing';
 import { vi } from 'vitest';
 import { EventBus } from '../event-bus.js';
+import { validateOpenTicket } from '../journal/open-tickets.js';
+import { InvalidRecordError, ticketCompletedAt } from '../journal/records.js';
 import { JournalUnavailableError, type AgentEvent, type JournalEntry, type OpenTicket, type RegistrySnapshot, type RegistryView, type TicketJournal } from '../types.js';
 import { CardRegistry } from './card-registry.js';
 import { Lane } from './lane.js';
@@ -13,23 +15,32 @@ import type { LaneOptions } from './lane-options.js';
 
 type Body = { kind: 'ticket'; ticket: TicketBody } | { kind: 'void'; void: VoidBody } | { kind: 'event'; event: EventBody };
 
+/** The TicketJournal contract in memory, including its transactions: a write that throws changes nothing. */
 export class FakeJournal implements TicketJournal {
   readonly entries: JournalEntry[] = [];
-  readonly open = new Map<string, OpenTicket>();
-  failing = false; // every write throws JournalUnavailableError, as on a full disk
+  readonly open = new Map<string, OpenTicket>(); // by plate
+  failing = false; // every write throws JournalUnavailableError and healthy() is false, as on a full disk
+  readonly calls = { entry: 0, lastTicketFor: 0 };
   constructor(
     private readonly clock: () => number = () => Date.now(),
     readonly device = 'D1',
   ) {}
 
-  private append(body: Body): JournalEntry {
+  /** Builds the next record without storing it; throws as the real journal does. */
+  private next(body: Body): JournalEntry {
     if (this.failing) throw new JournalUnavailableError('disk full (fake)');
     const seq = this.entries.length + 1;
     const prev = this.entries.at(-1)?.hash ?? GENESIS_HASH;
     const payload = DeviceRecordPayload.parse({ v: 1, device: this.device, seq, prev, ...body }); // the contract, strictly
     const canonical = Buffer.from(canonicalBytes(payload as unknown as CanonicalValue));
-    const entry: JournalEntry = { seq, kind: body.kind, payload, canonical, signature: Buffer.alloc(64), hash: sha256Hex(canonical), createdAt: this.clock(), ackedAt: null };
+    return { seq, kind: body.kind, payload, canonical, signature: Buffer.alloc(64), hash: sha256Hex(canonical), createdAt: this.clock(), ackedAt: null };
+  }
+
+  private append(body: Body, closePlate?: string): JournalEntry {
+    if (closePlate !== undefined && !this.open.has(closePlate)) throw new InvalidRecordError(`${closePlate} has no open ticket to close`);
+    const entry = this.next(body);
     this.entries.push(entry);
+    if (closePlate !== undefined) this.open.delete(closePlate);
     return entry;
   }
 
@@ -43,21 +54,39 @@ export class FakeJournal implements TicketJournal {
     return this.append({ kind: 'event', event });
   }
   entry(seq: number) {
+    this.calls.entry++;
     return this.entries[seq - 1];
   }
   lastSeq() {
     return this.entries.length;
   }
-  saveOpenTicket(o: OpenTicket) {
-    if (this.failing) throw new JournalUnavailableError('disk full (fake)');
-    this.open.set(o.lane, structuredClone(o));
+  lastTicketFor(plate: string, sinceMs: number) {
+    this.calls.lastTicketFor++;
+    const found = this.entries.filter((e) => e.payload.kind === 'ticket' && e.payload.ticket.plate === plate && ticketCompletedAt(e.payload.ticket) >= sinceMs);
+    return found.sort((a, b) => ticketAt(b) - ticketAt(a) || b.seq - a.seq)[0];
   }
-  deleteOpenTicket(lane: string) {
+  saveOpenTicket(o: OpenTicket) {
+    validateOpenTicket(o);
+    if (this.open.has(o.plate)) throw new InvalidRecordError(`${o.plate} already has an open first pass`);
     if (this.failing) throw new JournalUnavailableError('disk full (fake)');
-    this.open.delete(lane);
+    this.open.set(o.plate, structuredClone(o));
+  }
+  openTicketFor(plate: string) {
+    const o = this.open.get(plate);
+    return o && structuredClone(o);
   }
   openTickets() {
     return [...this.open.values()].map((o) => structuredClone(o));
+  }
+  completeOpenTicket(plate: string, ticket: TicketBody) {
+    if (ticket.plate !== plate) throw new InvalidRecordError(`the ticket is for ${ticket.plate}, not ${plate}`);
+    return this.append({ kind: 'ticket', ticket }, plate);
+  }
+  voidOpenTicket(plate: string, event: EventBody) {
+    return this.append({ kind: 'event', event }, plate);
+  }
+  healthy() {
+    return !this.failing;
   }
   unacked(limit: number) {
     return this.entries.filter((e) => e.ackedAt === null).slice(0, limit);
@@ -74,6 +103,8 @@ export class FakeJournal implements TicketJournal {
     return this.entries.flatMap((e) => (e.payload.kind === 'event' && (!type || e.payload.event.type === type) ? [e.payload.event] : []));
   }
 }
+
+const ticketAt = (e: JournalEntry) => (e.payload.kind === 'ticket' ? ticketCompletedAt(e.payload.ticket) : 0);
 
 export class FakeRegistry implements RegistryView {
   constructor(public snap: RegistrySnapshot | null) {}
