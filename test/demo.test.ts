@@ -1,21 +1,29 @@
 // The demo city: seeded idempotently, meets the minimums a newcomer's first look
-// needs, and its simulated stations put signed, chained tickets into the ledger
-// through the real ingestion API.
-import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises';
+// needs, and its stations — real station agents on simulated indicators and card
+// readers — weigh simulated trucks and put the tickets into the ledger through the
+// device API, as station PCs do.
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import pg from 'pg';
 import { GENESIS_HASH, HOUSEHOLD_STREAMS, isPlausiblePlate, SITE_KINDS } from '@haulproof/contracts';
 import { publicKeyFromBase64, sha256Hex, verifyBytes } from '@haulproof/contracts/signing';
-import { DEMO_PASSWORD, USERS } from '../server/src/demo/city.js';
-import { keyFile, readDeviceKey, stateFile } from '../server/src/demo/device-files.js';
+import { SqliteJournal } from '../station-agent/src/journal/journal.js';
+import { loadDeviceKey } from '../station-agent/src/keys.js';
+import { DEMO_PASSWORD, DEVICES, siteByCode, USERS } from '../server/src/demo/city.js';
+import { devicesDir, keyFile, readDeviceKey } from '../server/src/demo/device-files.js';
+import { VEHICLES } from '../server/src/demo/fleet.js';
+import { databaseChainLength, startLiveCity, type LiveCity } from '../server/src/demo/live-city.js';
 import { mulberry32 } from '../server/src/demo/random.js';
 import { seedDemoCity } from '../server/src/demo/seed.js';
-import { databaseHeads, StationSimulator } from '../server/src/demo/station-sim.js';
-import { CityTraffic } from '../server/src/demo/traffic.js';
+import { agentDir } from '../server/src/demo/station-config.js';
+import { DemoStations } from '../server/src/demo/stations.js';
+import { deviceOf, type Trip } from '../server/src/demo/traffic.js';
 import { createLogger } from '../server/src/lib/logger.js';
 import { verifyPassword } from '../server/src/services/passwords.js';
+import { waitFor } from './support/agent-process.js';
 import { startTestServer } from './support/server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -156,94 +164,116 @@ describe('seeding', () => {
   });
 });
 
-describe('simulated stations', () => {
+describe('station agents on simulated devices', () => {
   const log = createLogger('silent');
-  const simulator = (opts: { heads?: boolean; seed?: number } = {}) =>
-    new StationSimulator({
+
+  /** A trip as traffic.ts plans them, for a visit the test wants for certain, with a vehicle the city's traffic is not using. */
+  function trip(city: LiveCity, siteCode: string, kind: string, o: Pick<Trip, 'kind' | 'direction' | 'stream'> & { netKg: number }): Trip {
+    const vehicle = VEHICLES.find((v) => v.kind === kind && !city.traffic.driver.isBusy(v.plate))!;
+    const tareKg = o.kind === 'one-pass' ? vehicle.storedTareKg : vehicle.storedTareKg + 40;
+    return { device: deviceOf(siteCode), site: siteByCode(siteCode), vehicle, card: vehicle.cardUid, stream: o.stream, kind: o.kind, direction: o.direction, tareKg, grossKg: tareKg + o.netKg, dwellMinutes: 2 };
+  }
+
+  test('a short run puts the agents’ signed, chained tickets into the ledger; journals, acks and prints agree', async () => {
+    const city = await startLiveCity({
       serverUrl: server.url,
       dataDir,
-      ticketsPerMinute: 0,
+      ticketsPerMinute: 120, // demo time compressed further than npm start's
+      minuteMs: 150,
+      anomalyRate: 0.1,
+      rand: mulberry32(7),
       log,
-      traffic: new CityTraffic({ rand: mulberry32(opts.seed ?? 7) }),
-      ...(opts.heads === false ? {} : { heads: databaseHeads(server.ctx.db.prisma) }),
+      serverChainLength: databaseChainLength(server.ctx.db.prisma),
     });
+    let stopped = false;
+    try {
+      expect(city.stations.skipped).toEqual([]);
+      expect(city.stations.running.map((s) => s.code).sort()).toEqual(DEVICES.map((d) => d.code).sort());
+      // One of each kind for certain: a compactor tipping at a transfer station (one pass against its
+      // stored tare), and a trailer leaving it (weighed empty, loaded, weighed full: two passes, OUT).
+      const planned = [
+        city.traffic.submit(trip(city, 'TS-GUSU', 'compactor-25t', { kind: 'one-pass', direction: 'IN', stream: 'OTHER', netKg: 7_000 })),
+        city.traffic.submit(trip(city, 'TS-WUZHONG', 'transfer-trailer', { kind: 'two-pass', direction: 'OUT', stream: 'OTHER', netKg: 22_000 })),
+      ];
+      const [onePass, twoPass] = await Promise.all(planned);
+      expect(onePass?.ticket?.payload).toMatchObject({ kind: 'ticket', ticket: { site: 'TS-GUSU', lane: 'L1', tareSource: 'STORED', direction: 'IN', netKg: 7_000, flags: ['STORED_TARE'] } });
+      expect(twoPass?.ticket?.payload).toMatchObject({ kind: 'ticket', ticket: { site: 'TS-WUZHONG', lane: 'L2', tareSource: 'WEIGHED', direction: 'OUT', netKg: 22_000, stream: 'OTHER' } });
+      await waitFor('tickets from the city’s traffic at several stations', async () => (await n('SELECT count(DISTINCT device_id) n FROM ticket')) >= 5, 60_000, 500);
 
-  test('a few ticks put signed, chained tickets into the ledger', async () => {
-    const sim = simulator();
-    await sim.open();
-    for (let i = 0; i < 4; i++) {
-      await sim.generate(40);
-      await sim.flush();
+      await city.traffic.stop();
+      // every journaled record forwarded and acknowledged before the agents stop
+      await waitFor('every agent’s queue to drain', () => city.stations.running.every((s) => s.agent.status().queueDepth === 0), 20_000);
+      await city.stations.stop();
+      stopped = true;
+    } finally {
+      if (!stopped) await city.stop();
     }
-    expect(sim.totals.generated).toBeGreaterThanOrEqual(160);
-    expect(sim.totals.accepted).toBe(sim.totals.generated);
-    expect(await n('SELECT count(*) n FROM ticket')).toBe(sim.totals.generated);
+
+    expect(await n(`SELECT count(*) n FROM ticket WHERE software_version NOT LIKE 'haulproof-agent/%'`)).toBe(0);
+    expect(await n(`SELECT count(*) n FROM ticket WHERE tare_source = 'STORED'`)).toBeGreaterThanOrEqual(1);
+    expect(await n(`SELECT count(*) n FROM ticket WHERE tare_source = 'WEIGHED' AND second_weighed_at IS NOT NULL`)).toBeGreaterThanOrEqual(1);
+    expect(await n(`SELECT count(*) n FROM ticket WHERE (tare_source = 'STORED') <> ('STORED_TARE' = ANY(flags))`)).toBe(0);
     expect(await n(`SELECT count(*) n FROM security_event`)).toBe(0);
 
-    // Every stored record verifies against its device's registered key, and each chain is unbroken from genesis.
+    // Each device's chain on the server is its agent's journal: same bytes, same signatures,
+    // contiguous from genesis, every record acknowledged, every ticket printed.
     const records = await q<{ code: string; seq: number; canonical: Buffer; signature: Buffer; hash: string; prev_hash: string; public_key: string }>(
       'SELECT d.code, r.seq, r.canonical, r.signature, r.hash, r.prev_hash, d.public_key FROM device_record r JOIN station_device d ON d.id = r.device_id ORDER BY d.code, r.seq',
     );
-    const last = new Map<string, { seq: number; hash: string }>();
-    for (const r of records) {
-      expect(verifyBytes(publicKeyFromBase64(r.public_key), r.canonical, r.signature)).toBe(true);
-      expect(sha256Hex(r.canonical)).toBe(r.hash);
-      const prev = last.get(r.code) ?? { seq: 0, hash: GENESIS_HASH };
-      expect([r.seq, r.prev_hash]).toEqual([prev.seq + 1, prev.hash]);
-      last.set(r.code, { seq: r.seq, hash: r.hash });
+    const byDevice = new Map<string, typeof records>();
+    for (const r of records) byDevice.set(r.code, [...(byDevice.get(r.code) ?? []), r]);
+    expect(byDevice.size).toBeGreaterThanOrEqual(5);
+    let tickets = 0;
+    for (const [code, chain] of byDevice) {
+      const dir = agentDir(dataDir, code);
+      const journal = new SqliteJournal({ dataDir: dir, deviceCode: code, key: loadDeviceKey(dir) });
+      journal.start();
+      try {
+        // As it stops, an agent journals its scales' disconnection (FRAME_RATE_FAULT "stopped"); those
+        // events are sent when it next starts. Nothing else may be missing from the server.
+        for (let seq = chain.length + 1; seq <= journal.lastSeq(); seq++) {
+          const late = journal.entry(seq)!;
+          expect([late.payload.kind, late.ackedAt], `${code} ${seq}`).toEqual(['event', null]);
+        }
+        let prev = GENESIS_HASH;
+        for (const [i, r] of chain.entries()) {
+          expect([r.seq, r.prev_hash]).toEqual([i + 1, prev]);
+          expect(verifyBytes(publicKeyFromBase64(r.public_key), r.canonical, r.signature)).toBe(true);
+          expect(sha256Hex(r.canonical)).toBe(r.hash);
+          const entry = journal.entry(r.seq)!;
+          expect(Buffer.compare(entry.canonical, r.canonical), `${code} ${r.seq}`).toBe(0);
+          expect(Buffer.compare(entry.signature, r.signature)).toBe(0);
+          expect(entry.ackedAt, `${code} ${r.seq} acknowledged`).not.toBeNull();
+          if (entry.kind === 'ticket') {
+            tickets++;
+            expect(existsSync(path.join(dir, 'prints', `${code}-${r.seq}.pdf`)), `${code}-${r.seq}.pdf`).toBe(true);
+          }
+          prev = r.hash;
+        }
+      } finally {
+        journal.stop();
+      }
     }
-    expect(last.size).toBeGreaterThanOrEqual(5); // traffic spreads over the city's stations
+    expect(tickets).toBe(await n('SELECT count(*) n FROM ticket'));
+    expect(tickets).toBeGreaterThanOrEqual(10);
+    // Refusals are journaled and reach the server as station events (the operator screens show them).
+    expect(await n(`SELECT count(*) n FROM device_record WHERE kind = 'event'`)).toBeGreaterThan(0);
+  }, 150_000);
 
-    // The tonnage mix follows the city: other ≫ kitchen > recyclable ≫ hazardous.
-    const kg = Object.fromEntries((await q<{ s: string; kg: string }>('SELECT stream_code s, sum(net_kg) kg FROM ticket GROUP BY 1')).map((r) => [r.s, Number(r.kg)]));
-    const [other, kitchen, recyclable, hazardous] = ['OTHER', 'KITCHEN', 'RECYCLABLE', 'HAZARDOUS'].map((s) => kg[s] ?? 0) as [number, number, number, number];
-    expect(other).toBeGreaterThan(2 * kitchen);
-    expect(kitchen).toBeGreaterThan(recyclable);
-    expect(recyclable).toBeGreaterThan(hazardous);
-    // Stored tares are flagged; transfer stations send loads on in trailers.
-    expect(await n(`SELECT count(*) n FROM ticket WHERE (tare_source = 'STORED') <> ('STORED_TARE' = ANY(flags))`)).toBe(0);
-    expect(await n(`SELECT count(*) n FROM ticket t JOIN site s ON s.id = t.site_id WHERE s.kind = 'TRANSFER_STATION' AND t.direction = 'OUT' AND t.net_kg BETWEEN 15000 AND 30000`)).toBeGreaterThan(0);
-    expect(await n(`SELECT count(*) n FROM ticket WHERE permit_id IS NOT NULL AND origin_site_id IS NOT NULL`)).toBeGreaterThan(0);
-
-    // The outboxes are empty and the state files agree with the server.
-    for (const [code, head] of last) {
-      const state = JSON.parse(await readFile(stateFile(dataDir, code), 'utf8'));
-      expect([state.seq, state.prev, state.outbox.length]).toEqual([head.seq, head.hash, 0]);
-    }
-  });
-
-  test('a station that lost its state file resumes on the server’s chain instead of forking it', async () => {
+  test('a fresh agent folder is not started for a device whose chain the server already holds', async () => {
     const busiest = (await q<{ code: string; seq: number }>('SELECT d.code, max(r.seq) seq FROM device_record r JOIN station_device d ON d.id = r.device_id GROUP BY d.code ORDER BY 2 DESC LIMIT 1'))[0]!;
-    await unlink(stateFile(dataDir, busiest.code));
-    const before = await n('SELECT count(*) n FROM ticket');
-    const sim = simulator({ seed: 99 });
-    await sim.open();
-    await sim.generate(60);
-    await sim.flush(); // seq 1… collides with the server's chain: 409, resync from the ledger, re-sign
-    await sim.flush();
-    expect(await n('SELECT count(*) n FROM ticket')).toBe(before + sim.totals.generated);
-    expect(await n(`SELECT count(*) n FROM security_event WHERE kind = 'SEQ_CONFLICT'`)).toBeGreaterThanOrEqual(1);
-    const seqs = await q<{ seq: number }>('SELECT r.seq FROM device_record r JOIN station_device d ON d.id = r.device_id WHERE d.code = $1 ORDER BY seq', [busiest.code]);
-    expect(seqs.map((r) => r.seq)).toEqual(seqs.map((_, i) => i + 1));
-  });
-
-  test('without the database, a station still recovers when the server’s chain is empty', async () => {
-    // A fresh server (its ledger empty) and a station whose state says it is far along.
-    const fresh = await startTestServer();
+    const older = await mkdtemp(path.join(tmpdir(), 'haulproof-demo-old-'));
     try {
-      await seedDemoCity(fresh.ctx.db.prisma, { dataDir });
-      const sim = new StationSimulator({ serverUrl: fresh.url, dataDir, ticketsPerMinute: 0, log, traffic: new CityTraffic({ rand: mulberry32(5) }) });
-      await sim.open();
-      await sim.generate(30);
-      await sim.flush(); // CHAIN_GAP "expected seq 1": restart from genesis
-      await sim.flush();
-      const c = new pg.Client({ connectionString: fresh.databaseUrl });
-      await c.connect();
-      const got = Number((await c.query('SELECT count(*) n FROM ticket')).rows[0].n);
-      await c.end();
-      expect(got).toBe(sim.totals.generated);
+      await cp(devicesDir(dataDir), devicesDir(older), { recursive: true }); // the keys, but none of the agents' journals
+      const stations = new DemoStations({ serverUrl: server.url, dataDir: older, log, devices: [busiest.code], serverChainLength: databaseChainLength(server.ctx.db.prisma) });
+      await stations.start();
+      await stations.stop();
+      expect(stations.running).toEqual([]);
+      expect(stations.skipped).toEqual([{ code: busiest.code, reason: expect.stringContaining(`the server already holds ${busiest.seq} record(s)`) }]);
+      expect(existsSync(agentDir(older, busiest.code))).toBe(false);
+      expect(await n(`SELECT count(*) n FROM security_event`)).toBe(0);
     } finally {
-      await fresh.close();
+      await rm(older, { recursive: true, force: true });
     }
   });
 });

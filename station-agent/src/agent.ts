@@ -212,6 +212,13 @@ export class StationAgent {
         break;
       case 'reader.state':
         this.readerStates[e.reader] = e.state;
+        this.log.info(`reader ${e.reader}: ${e.state}`, e.detail ? { detail: e.detail } : {});
+        break;
+      case 'lane.state':
+        this.log.info(`lane ${e.lane}: ${e.state}`, { plate: e.plate, message: e.message });
+        break;
+      case 'card.presented':
+        this.log.info(`card ${e.uid} at ${e.reader}`);
         break;
       case 'alarm':
         this.alarms[e.code] = e.message;

@@ -17,6 +17,8 @@ const Reader = z.discriminatedUnion('kind', [
       port: z.string().min(1),
       baudRate: z.int().default(115200),
       minRssi: z.int().min(-120).max(0).optional(),
+      /** A tag seen again within this many ms is the same presentation (a truck lingering at the reader). */
+      dedupeMs: z.int().min(100).max(600_000).default(5000),
     })
     .strict(),
 ]);

@@ -14,13 +14,13 @@ export interface StartStop {
 export interface DeviceFactories {
   indicator(o: { lane: string; protocol: RegistrySnapshot['lanes'][number]['protocol']; path: string; baudRate: number; dataBits: 7 | 8; parity: 'none' | 'even' | 'odd'; stopBits: 1 | 2; bus: EventBus }): StartStop;
   pcsc(o: { reader: string; match: string | undefined; bus: EventBus }): StartStop;
-  uhf(o: { reader: string; path: string; baudRate: number; minRssi: number | undefined; bus: EventBus }): StartStop;
+  uhf(o: { reader: string; path: string; baudRate: number; minRssi: number | undefined; dedupeMs: number; bus: EventBus }): StartStop;
 }
 
 const real: DeviceFactories = {
   indicator: (o) => createSerialIndicator(o),
   pcsc: (o) => new CardReader({ reader: o.reader, bus: o.bus, ...(o.match ? { match: o.match } : {}) }),
-  uhf: (o) => createSerialUhfReader({ reader: o.reader, path: o.path, baudRate: o.baudRate, bus: o.bus, ...(o.minRssi !== undefined ? { minRssi: o.minRssi } : {}) }),
+  uhf: (o) => createSerialUhfReader({ reader: o.reader, path: o.path, baudRate: o.baudRate, bus: o.bus, dedupeMs: o.dedupeMs, ...(o.minRssi !== undefined ? { minRssi: o.minRssi } : {}) }),
 };
 
 export class DeviceConfigError extends Error {
@@ -41,6 +41,6 @@ export function createIndicators(config: AgentConfig, snapshot: RegistrySnapshot
 
 export function createCardSources(config: AgentConfig, bus: EventBus, f: Partial<DeviceFactories> = {}): StartStop[] {
   return config.readers.map((r) =>
-    r.kind === 'pcsc' ? (f.pcsc ?? real.pcsc)({ reader: r.id, match: r.match, bus }) : (f.uhf ?? real.uhf)({ reader: r.id, path: r.port, baudRate: r.baudRate, minRssi: r.minRssi, bus }),
+    r.kind === 'pcsc' ? (f.pcsc ?? real.pcsc)({ reader: r.id, match: r.match, bus }) : (f.uhf ?? real.uhf)({ reader: r.id, path: r.port, baudRate: r.baudRate, minRssi: r.minRssi, dedupeMs: r.dedupeMs, bus }),
   );
 }

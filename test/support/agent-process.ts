@@ -7,7 +7,8 @@ import { readJournalStatus, type JournalStatus } from '../../station-agent/src/s
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'station-agent/src/cli.ts');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+// `node --import tsx` keeps the agent one process: a signal reaches the agent itself, never a wrapper.
+const NODE_ARGS = ['--import', 'tsx', CLI];
 
 export interface AgentProcess {
   readonly dataDir: string;
@@ -29,7 +30,7 @@ export function writeAgentConfig(config: Record<string, unknown>, dir = mkdtempS
 /** One CLI command to completion. Asynchronous on purpose: the test's own server runs in this process. */
 export function agentCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -45,7 +46,7 @@ export function agentCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{
 
 export function runAgent(configFile: string, dataDir: string, env: NodeJS.ProcessEnv = {}): AgentProcess {
   let output = '';
-  const child: ChildProcess = spawn(TSX, [CLI, 'run', '--config', configFile], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...NODE_ARGS, 'run', '--config', configFile], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -1,5 +1,6 @@
 // The demo city: six districts of a Suzhou-like city in Jiangsu, with its plants,
-// stations and people. Pure data; seed.ts writes it, station-sim.ts drives it.
+// stations and people. Pure data; seed.ts writes it, stations.ts runs its station
+// agents and traffic.ts plans its trucks.
 // Figures follow /work/shared/DOMAIN.md: populations are the 2020 census for the
 // matching Suzhou districts (rounded); capacities are those Jiangsu bureaus publish.
 import type { IndicatorProtocol, SiteKind, StreamCode, UserRole } from '@haulproof/contracts';
@@ -14,6 +15,8 @@ export interface DistrictPlan {
 export interface ScalePlan {
   code: string;
   name: string;
+  /** Which way trucks cross it: 进场 (in), 出场 (out), or both on a site with one scale. */
+  role: 'IN' | 'OUT' | 'BOTH';
   maxKg: number;
   divisionKg: number;
   minLoadKg: number;
@@ -63,9 +66,11 @@ export const DISTRICTS: DistrictPlan[] = [
 
 // OIML R76 class III truck scales: e = 20 kg, minimum load 20 e = 400 kg.
 function lanes(protocol: IndicatorProtocol, maxKg: number, count: number, opts: Partial<ScalePlan> = {}): ScalePlan[] {
+  const role = (i: number): ScalePlan['role'] => (count === 1 ? 'BOTH' : i === 0 ? 'IN' : 'OUT');
   return Array.from({ length: count }, (_, i) => ({
     code: `L${i + 1}`,
-    name: `${i + 1}号磅（${count === 1 ? '进出' : i === 0 ? '进场' : '出场'}）`,
+    name: `${i + 1}号磅（${({ BOTH: '进出', IN: '进场', OUT: '出场' } as const)[role(i)]}）`,
+    role: role(i),
     maxKg,
     divisionKg: 20,
     minLoadKg: 400,
@@ -109,6 +114,15 @@ export const USERS: UserPlan[] = [
   { username: 'insp.city', displayName: '刘洋（市城管局督查）', role: 'INSPECTOR', scopeText: '全市 / whole city' },
   { username: 'insp.gusu', displayName: '吴芳（姑苏区督查）', role: 'INSPECTOR', district: 'GUSU', scopeText: '姑苏区 / Gusu district' },
 ];
+
+/**
+ * How a lane weighs. Compactors tip at a transfer station many times a day, so its
+ * inbound lane weighs them once against their stored tare (预置皮重, unattended);
+ * every other lane weighs full and empty (two passes, attended).
+ */
+export function laneWeighing(site: SitePlan, scale: ScalePlan): 'STORED_TARE' | 'TWO_PASS' {
+  return site.kind === 'TRANSFER_STATION' && scale.role === 'IN' ? 'STORED_TARE' : 'TWO_PASS';
+}
 
 export function siteByCode(code: string): SitePlan {
   const s = SITES.find((x) => x.code === code);

@@ -1,5 +1,6 @@
-// The demo's station devices keep their private keys and chain state in the
-// data folder, so a restart signs with the same key and continues the chain.
+// The demo's station device keys, made when the city is seeded and kept in the
+// data folder (devices/<code>.key): the seed registers their public halves, and
+// each station agent gets a copy in its own folder (stations.ts).
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,7 +8,6 @@ import { generateDeviceKeys, publicKeyToBase64 } from '@haulproof/contracts/sign
 
 export const devicesDir = (dataDir: string) => path.join(dataDir, 'devices');
 export const keyFile = (dataDir: string, code: string) => path.join(devicesDir(dataDir), `${code}.key`);
-export const stateFile = (dataDir: string, code: string) => path.join(devicesDir(dataDir), `${code}.state.json`);
 
 /** Writes to a temporary file, flushes it to disk, then renames it over the target: readers see the old or the new file, never half of one. */
 export async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
