@@ -142,15 +142,17 @@ export class StationAgent {
       lane.start();
       this.lanes.push(lane);
     }
-    this.stops.push(() => this.lanes.forEach((l) => l.stop()));
     this.devices = [...createIndicators(config, snapshot, this.bus, this.factories), ...createCardSources(config, this.bus, this.factories)];
+    // Stops run in reverse: the lanes stop listening before their devices go away, so a
+    // shutdown is not journaled as a scale fault.
+    this.stops.push(async () => {
+      for (const d of [...this.devices].reverse()) await d.stop().catch(() => undefined);
+    });
+    this.stops.push(() => this.lanes.forEach((l) => l.stop()));
     for (const d of this.devices) {
       if (signal?.aborted) break;
       await d.start();
     }
-    this.stops.push(async () => {
-      for (const d of [...this.devices].reverse()) await d.stop().catch(() => undefined);
-    });
 
     this.uplink = new Uplink({ serverUrl: config.server, deviceCode: config.device, privateKey: key.privateKey, clock: this.clock, status: () => this.heartbeat(), log: (m) => this.log.warn(m) });
     this.uplink.start();
