@@ -154,7 +154,7 @@ export class StationAgent {
       await d.start();
     }
 
-    this.uplink = new Uplink({ serverUrl: config.server, deviceCode: config.device, privateKey: key.privateKey, clock: this.clock, status: () => this.heartbeat(), log: (m) => this.log.warn(m) });
+    this.uplink = new Uplink({ serverUrl: config.server, deviceCode: config.device, privateKey: key.privateKey, clock: this.clock, status: () => this.heartbeat(), log: (m) => this.log.warn(m), onConnect: () => this.forwarder?.serverReachable() });
     this.uplink.start();
     this.stops.push(this.bus.on((e) => this.uplink?.handle(e)));
     this.stops.push(() => this.uplink?.stop());
@@ -172,6 +172,11 @@ export class StationAgent {
         this.log.warn('stopping a part failed', { err: String(err) });
       }
     }
+  }
+
+  /** Forward now instead of waiting out a backoff (the server is known to be back). */
+  forwardNow(): void {
+    this.forwarder?.serverReachable();
   }
 
   laneByCode(code: string): Lane | undefined {

@@ -17,6 +17,8 @@ export interface UplinkOptions {
   heartbeatIntervalMs?: number;
   /** What the heartbeat reports; read fresh each beat. */
   status: () => Omit<Heartbeat, 'at'>;
+  /** Called on every (re)connection: the server is reachable again. */
+  onConnect?: () => void;
   log?: (m: string) => void;
 }
 
@@ -50,6 +52,7 @@ export class Uplink {
       },
     });
     this.socket.on('connect_error', (err) => this.opts.log?.(`live uplink: ${err.message}`));
+    this.socket.on('connect', () => this.opts.onConnect?.());
     this.timers.push(setInterval(() => this.flushSamples(), this.opts.sampleIntervalMs ?? 250).unref());
     this.timers.push(setInterval(() => this.beat(), this.opts.heartbeatIntervalMs ?? 10_000).unref());
   }

@@ -100,6 +100,17 @@ export class Forwarder {
     if (this.state === 'idle' || this.state === 'blocked') this.wake();
   }
 
+  /**
+   * The server answered on another channel (the live uplink reconnected): a backoff
+   * that was waiting for it is cut short. Halts stay halted; they need a person.
+   */
+  serverReachable(): void {
+    if (this.state === 'retrying') {
+      this.failures = 0;
+      this.wake();
+    } else this.kick();
+  }
+
   /** An operator resolved a halt (or wants to try again now). */
   resume(): void {
     if (this.state === 'stopped') return;
