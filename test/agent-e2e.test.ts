@@ -70,7 +70,9 @@ test('enrol, then a two-pass weighing from both devices reaches the ledger exact
   await waitFor('the first pass to be saved as an open ticket', () => a.status().openTickets === 1, 40_000);
   await card.remove();
   sim.depart();
-  await new Promise((r) => setTimeout(r, 3_000)); // the deck returns to zero
+  // The lane insists on a return to zero between passes: wait until the deck shows it.
+  await waitFor('the deck to return to zero', () => sim.currentKg === 0, 30_000, 50);
+  await new Promise((r) => setTimeout(r, 800));
 
   // Second pass: full.
   sim.arrive(26_000);

@@ -14,6 +14,7 @@ import { StationAgent } from '../station-agent/src/agent.js';
 import { AgentConfig } from '../station-agent/src/config.js';
 import { storeDeviceKey } from '../station-agent/src/keys.js';
 import { waitFor } from './support/agent-process.js';
+import { BusWeighing, noDevice, quietLog } from './support/bus-weighing.js';
 import { createTestDatabase } from './support/db.js';
 import { createStation, type StationFixture } from './support/station.js';
 
@@ -24,8 +25,6 @@ let server: RunningServer | null = null;
 let agent: StationAgent | null = null;
 let station: StationFixture;
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const noDevice = () => ({ start: async () => undefined, stop: async () => undefined });
 function serve(port: number): Promise<RunningServer> {
   return startServer(loadConfig({ PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: 'test-secret-test-secret-test-secret!', LOG_LEVEL: 'silent', HAULPROOF_DATA_DIR: '/tmp/haulproof-test-data' }), db.url, createLogger('silent'));
 }
@@ -49,7 +48,7 @@ test(`server down while ${TICKETS} tickets are weighed: all arrive once, in orde
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'hp-outage-')), 'data');
   storeDeviceKey(dataDir, station.privateKeyPem);
   // Weighing time runs on a virtual clock from three hours ago: samples carry its times.
-  let now = Date.now() - 3 * 3_600_000;
+  const clock = { now: Date.now() - 3 * 3_600_000 };
   const config = AgentConfig.parse({
     device: station.deviceCode,
     server: server!.url,
@@ -59,7 +58,7 @@ test(`server down while ${TICKETS} tickets are weighed: all arrive once, in orde
     policy: { openTicketTimeoutHours: 12, repeatWithinMinutes: 0, tareDeviationPercent: 3 },
     print: { enabled: false, font: null },
   });
-  agent = new StationAgent(config, quiet, { indicator: noDevice, pcsc: noDevice }, () => now);
+  agent = new StationAgent(config, quietLog, { indicator: noDevice, pcsc: noDevice }, () => clock.now);
   await agent.start(); // fetches the registry while the server is up
   let completed = 0;
   agent.bus.on((e) => {
@@ -69,15 +68,8 @@ test(`server down while ${TICKETS} tickets are weighed: all arrive once, in orde
   await server!.close(); // the outage begins
   server = null;
 
-  const sample = (kg: number) => agent!.bus.emit({ type: 'weight.sample', sample: { lane: 'L1', at: now, kg, motion: null, overload: false, underload: false, negative: false } });
-  for (let i = 0; i < TICKETS; i++) {
-    const gross = 18_000 + (i % 100) * 20;
-    agent.bus.emit({ type: 'card.presented', reader: 'r1', uid: station.cardUid, at: now });
-    for (let k = 0; k < 30; k++, now += 100) sample(gross); // drive on and settle: 3 s at 10 Hz
-    for (let k = 0; k < 15; k++, now += 100) sample(0); // drive off: the deck returns to zero
-    agent.bus.emit({ type: 'card.removed', reader: 'r1', uid: station.cardUid, at: now });
-    now += 5_000;
-  }
+  const lane = new BusWeighing(agent, clock);
+  for (let i = 0; i < TICKETS; i++) lane.visit(station.cardUid, 18_000 + (i % 100) * 20);
   expect(completed).toBe(TICKETS);
   expect(agent.status().queueDepth).toBeGreaterThanOrEqual(TICKETS);
   expect((await pgc.query('SELECT count(*)::int n FROM ticket WHERE device_id = $1', [station.deviceId])).rows[0].n).toBe(0);
