@@ -45,6 +45,7 @@ let fx: Fixtures;
 const tokens = {} as Record<Who, string | null>;
 let stationA: TestDevice, stationB: TestDevice;
 const tickets = { A: '', B: '' };
+const anomalies = { A: '', B: '' };
 const stationEvents = { A: '', B: '' };
 
 // ── resources made on demand (writes need fresh ones so cells do not interfere) ──────────────
@@ -85,6 +86,13 @@ const fresh = {
     if (res.status !== 200) throw new Error(`station event ingestion failed: ${res.status} ${JSON.stringify(res.body)}`);
     return (await prisma().stationEvent.findFirstOrThrow({ where: { record: { deviceId: dev.station.deviceId, seq: rec.seq } } })).id;
   },
+  /** A reconciliation finding at siteA (district A, carrier A) or siteB, on a day the engine never recomputes here. */
+  anomaly: async (v: 'A' | 'B', status: 'OPEN' | 'ACKNOWLEDGED' = 'OPEN') =>
+    (
+      await prisma().anomaly.create({
+        data: { naturalKey: `MATRIX:${uniq()}-${v}`, kind: 'OVERWEIGHT', serviceDay: new Date('2020-01-15'), siteId: fx.sites[v === 'A' ? 'siteA' : 'siteB'].id, districtId: (v === 'A' ? fx.districtA : fx.districtB).id, carrierId: (v === 'A' ? fx.carrierA : fx.carrierB).id, summary: 'matrix', details: {}, status },
+      })
+    ).id,
   /** A ticket through the real ingestion API, at siteA (carrier A truck) or siteB (carrier B truck). */
   ticket: async (v: 'A' | 'B'): Promise<string> => {
     const dev = v === 'A' ? stationA : stationB;
@@ -253,12 +261,38 @@ const ROWS = (): Row[] => [
     req: async () => ({ path: '/api/v1/device/enrol', body: { code: await fresh.pendingDeviceCode(), token: 'not-the-enrolment-token', publicKey: Buffer.alloc(32, 9).toString('base64'), softwareVersion: 'matrix 1.0' } }),
   },
   { route: 'GET /api/v1/device/registry', cells: { X: '401 401 401 401 401 401 401 401' }, req: () => ({ path: '/api/v1/device/registry' }) },
+
+  // reconciliation (issue 4): A = siteA / district A / carrier A, B = the same of B. Everyone reads findings in scope;
+  // inspectors (district or city) and admins act on them, on a fresh finding per cell. Figures: see server/src/services/recon-scope.ts.
+  //                                                            anon admin     opA      opB      dCarA    dDistB   inspCity inspDistA
+  {
+    route: 'GET /api/v1/anomalies',
+    cells: { X: /*                                            */ '401 200:AB 200:A 200:B 200:A 200:B 200:AB 200:A' },
+    req: async () => {
+      anomalies.A ||= await fresh.anomaly('A');
+      anomalies.B ||= await fresh.anomaly('B');
+      return { path: '/api/v1/anomalies?limit=500&to=2020-01-31' };
+    },
+    listed: (v) => anomalies[v],
+  },
+  { route: 'GET /api/v1/anomalies/:id', cells: { A: /*       */ '401 200 200 403 200 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: async (v) => ({ path: `/api/v1/anomalies/${await fresh.anomaly(v as 'A' | 'B')}` }) },
+  { route: 'POST /api/v1/anomalies/:id/acknowledge', cells: { A: '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 403 200 403' }, req: async (v) => ({ path: `/api/v1/anomalies/${await fresh.anomaly(v as 'A' | 'B')}/acknowledge`, body: { note: 'matrix: seen' } }) },
+  { route: 'POST /api/v1/anomalies/:id/assign', cells: { A: /**/ '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 403 200 403' }, req: async (v) => ({ path: `/api/v1/anomalies/${await fresh.anomaly(v as 'A' | 'B')}/assign`, body: { assigneeUserId: fx.users.inspectorCity.id } }) },
+  { route: 'POST /api/v1/anomalies/:id/resolve', cells: { A: /**/ '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 403 200 403' }, req: async (v) => ({ path: `/api/v1/anomalies/${await fresh.anomaly(v as 'A' | 'B', 'ACKNOWLEDGED')}/resolve`, body: { note: 'matrix: driver fined' } }) },
+  { route: 'GET /api/v1/reconciliation/totals', cells: { A: '401 200 200 403 403 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/totals?from=2026-01-01&to=2026-12-31&groupBy=site,stream&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
+  { route: 'GET /api/v1/reconciliation/districts', cells: { A: '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/districts?from=2026-01-01&to=2026-12-31&districtId=${(v === 'B' ? fx.districtB : fx.districtA).id}` }) },
+  { route: 'GET /api/v1/reconciliation/targets', cells: { A: '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/targets?asOf=${new Date().toISOString().slice(0, 10)}&districtId=${(v === 'B' ? fx.districtB : fx.districtA).id}` }) },
+  { route: 'GET /api/v1/reconciliation/permits', cells: { X: '401 200:AB 200:A 200:- 200:A 200:B 200:AB 200:A' }, req: () => ({ path: `/api/v1/reconciliation/permits?asOf=${new Date().toISOString().slice(0, 10)}` }), listed: (v) => (v === 'A' ? fx.permits.A.id : fx.permits.B.id) },
+  { route: 'GET /api/v1/reconciliation/route-runs', cells: { X: ANYONE }, req: () => ({ path: '/api/v1/reconciliation/route-runs?from=2026-01-01&to=2026-12-31' }) },
+  { route: 'GET /api/v1/reconciliation/legs', cells: { A: /* */ '401 200 200 403 200 403 200 200', B: '401 200 403 200 200 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/legs?from=2026-01-01&to=2026-12-31&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
+  { route: 'GET /api/v1/reconciliation/balances', cells: { A: '401 200 200 403 403 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/balances?from=2026-01-01&to=2026-12-31&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
+  { route: 'GET /api/v1/tickets/:id/trace', cells: { A: /*   */ '401 200 200 403 200 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: (v) => ({ path: `/api/v1/tickets/${tickets[v as 'A' | 'B']}/trace` }) },
 ];
 
 // Written out, so a row dropped or a cell lost by a refactor is noticed. Cell strings: probes 3,
 // login/me/ingest/streams 4, ten five-route registry entities × 7 = 70, cards 10, users 4, tickets 7,
-// security events 1, station events and enrolment 4 = 103; × 8 principals. Update it when you add a row.
-const EXPECTED_CELLS = 103 * 8;
+// security events 1, station events and enrolment 4, reconciliation 23 = 126; × 8 principals. Update it when you add a row.
+const EXPECTED_CELLS = 126 * 8;
 
 // ── running it ───────────────────────────────────────────────────────────────────────────────
 beforeAll(async () => {

@@ -1,4 +1,5 @@
 import type { TicketView } from './api.js';
+import type { AnomalyView, ReconciliationUpdate } from './reconciliation.js';
 import type { LaneFeedEvents } from './device-api.js';
 import type { StationEventView } from './station-events.js';
 import type { DeviceStatus } from './streams.js';
@@ -24,6 +25,9 @@ export interface ServerToClientEvents extends LaneFeedEvents {
   'ticket.voided': (t: TicketView) => void;
   'ticket.corrected': (t: TicketView) => void;
   'device.status': (d: DeviceStatusEvent) => void;
+  'anomaly.raised': (a: AnomalyView) => void;
+  'anomaly.updated': (a: AnomalyView) => void;
+  'reconciliation.updated': (r: ReconciliationUpdate) => void;
   'station.event': (e: StationEventView) => void;
 }
 

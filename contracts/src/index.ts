@@ -9,4 +9,5 @@ export * from './registry-views.js';
 export * from './api.js';
 export * from './events.js';
 export * from './device-api.js';
+export * from './reconciliation.js';
 export * from './station-events.js';

@@ -3,6 +3,7 @@ import type { Database } from './db/database.js';
 import type { Logger } from './lib/logger.js';
 import type { DevicePresence } from './live/device-presence.js';
 import type { LivePublisher } from './live/publisher.js';
+import type { Reconciliation } from './reconciliation/index.js';
 import type { TokenService } from './services/tokens.js';
 import type { UserRepository } from './repositories/user.repository.js';
 import type { TicketService } from './services/ticket.service.js';
@@ -17,4 +18,5 @@ export interface AppContext {
   live: LivePublisher;
   tickets: TicketService;
   presence: DevicePresence; // which station devices have a live uplink to this process
+  reconciliation: Reconciliation; // derived figures, custody and anomalies, kept current from ticket events
 }

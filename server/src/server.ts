@@ -12,6 +12,7 @@ import { DevicePresence } from './live/device-presence.js';
 import { attachDeviceUplink } from './live/device-uplink.js';
 import { LivePublisher } from './live/publisher.js';
 import { attachLiveSockets } from './live/socket.js';
+import { createReconciliation } from './reconciliation/index.js';
 import { UserRepository } from './repositories/user.repository.js';
 import { TicketRepository } from './repositories/ticket.repository.js';
 import { TicketService } from './services/ticket.service.js';
@@ -40,16 +41,20 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
   await migrate(databaseUrl, { log: (m) => log.info(m) });
   const db = connectDatabase(databaseUrl);
   const live = new LivePublisher();
+  const users = new UserRepository(db.prisma);
+  const tickets = new TicketService(new TicketRepository(db.pool), live);
   const ctx: AppContext = {
     config,
     db,
     log,
     tokens: new TokenService(sessionSecret(config), config.SESSION_TTL_HOURS),
-    users: new UserRepository(db.prisma),
+    users,
     live,
-    tickets: new TicketService(new TicketRepository(db.pool), live),
+    tickets,
     presence: new DevicePresence(),
+    reconciliation: createReconciliation({ db, live, log, users, tickets }),
   };
+  ctx.reconciliation.worker.start();
   const app = createApp(ctx);
   const http = createServer(app);
   // [live sockets]
@@ -70,6 +75,7 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
       await liveSockets.close(); // before http.close(): open websockets would keep it waiting
       http.closeAllConnections?.();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+      await ctx.reconciliation.worker.stop(); // its run in progress still needs the database
       await db.close();
     },
   };

@@ -2,10 +2,12 @@ import express from 'express';
 import type { AppContext } from '../context.js';
 import { authenticate } from './auth.js';
 import { correlationId, errorHandler, notFoundHandler } from './errors.js';
+import { anomalyRoutes } from './routes/anomalies.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { reconciliationRoutes } from './routes/reconciliation.js';
 import { registryRoutes } from './routes/registry/index.js';
 import { securityEventRoutes } from './routes/security-events.js';
 import { stationDeviceRoutes } from './routes/station-device.js';
@@ -50,6 +52,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/api/v1', securityEventRoutes(ctx));
   app.use('/api/v1', station.admin);
   app.use('/api/v1', stationEventRoutes(ctx));
+  app.use('/api/v1', anomalyRoutes(ctx));
+  app.use('/api/v1', reconciliationRoutes(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

@@ -10,6 +10,8 @@ export interface Delta<E extends DeltaEvent = DeltaEvent> {
 function keyOf(d: Delta): string {
   if (d.event === 'device.status') return `device:${(d as Delta<'device.status'>).payload.deviceId}`;
   if (d.event === 'station.event') return `event:${(d as Delta<'station.event'>).payload.id}`;
+  if (d.event === 'anomaly.raised' || d.event === 'anomaly.updated') return `anomaly:${(d as Delta<'anomaly.raised'>).payload.id}`;
+  if (d.event === 'reconciliation.updated') return `reconciliation:${(d as Delta<'reconciliation.updated'>).payload.days.join(',')}`;
   return `ticket:${(d as Delta<'ticket.accepted'>).payload.id}`;
 }
 
@@ -42,7 +44,8 @@ export class DeltaQueue {
     if (this.overflowed) return; // a snapshot is coming; it will include this
     const key = keyOf(d);
     const prior = this.pending.get(key);
-    const event = prior?.event === 'ticket.accepted' && d.event !== 'device.status' ? 'ticket.accepted' : d.event;
+    // never seen by the client: still news, whatever happened to it since
+    const event = prior?.event === 'ticket.accepted' && d.event !== 'device.status' ? 'ticket.accepted' : prior?.event === 'anomaly.raised' && d.event === 'anomaly.updated' ? 'anomaly.raised' : d.event;
     this.pending.set(key, { event, payload: d.payload } as Delta);
     if (this.pending.size > this.maxBacklog) {
       this.pending.clear();

@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import { AcknowledgeInput, AnomalyQuery, AssignInput, ResolveInput } from '@haulproof/contracts';
+import type { AppContext } from '../../context.js';
+import { principalOf } from '../auth.js';
+import { parse, parseId } from '../validate.js';
+
+/** Anomalies: anyone reads within their scope; inspectors (and admins) acknowledge, assign and resolve. */
+export function anomalyRoutes(ctx: AppContext): Router {
+  const service = ctx.reconciliation.anomalies;
+  const r = Router();
+  r.get('/anomalies', async (req, res) => {
+    res.json(await service.list(principalOf(req), parse(AnomalyQuery, req.query, 'anomaly query')));
+  });
+  r.get('/anomalies/:id', async (req, res) => {
+    res.json(await service.get(principalOf(req), parseId(req.params.id, 'anomaly id')));
+  });
+  r.post('/anomalies/:id/acknowledge', async (req, res) => {
+    const { note } = parse(AcknowledgeInput, req.body ?? {}, 'acknowledgement');
+    res.json(await service.acknowledge(principalOf(req), parseId(req.params.id, 'anomaly id'), note ?? null));
+  });
+  r.post('/anomalies/:id/assign', async (req, res) => {
+    const { assigneeUserId, note } = parse(AssignInput, req.body, 'assignment');
+    res.json(await service.assign(principalOf(req), parseId(req.params.id, 'anomaly id'), assigneeUserId, note ?? null));
+  });
+  r.post('/anomalies/:id/resolve', async (req, res) => {
+    const { note } = parse(ResolveInput, req.body, 'resolution');
+    res.json(await service.resolve(principalOf(req), parseId(req.params.id, 'anomaly id'), note));
+  });
+  return r;
+}
