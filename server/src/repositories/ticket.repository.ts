@@ -1,12 +1,6 @@
 import type pg from 'pg';
 import type { Provenance, StreamCode } from '@haulproof/contracts';
-
-/** Which tickets a person may see, as SQL-able facts (null = no restriction). */
-export interface TicketScopeFilter {
-  siteId: string | null;
-  carrierId: string | null;
-  districtId: string | null;
-}
+import type { ScopeFilter } from '../services/principal.js';
 
 export interface TicketFilter {
   siteId?: string | undefined;
@@ -88,7 +82,7 @@ const SELECT = `
 export class TicketRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  async list(f: TicketFilter, scope: TicketScopeFilter): Promise<TicketRow[]> {
+  async list(f: TicketFilter, scope: ScopeFilter): Promise<TicketRow[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (sql: string, value: unknown) => {

@@ -6,23 +6,10 @@ import type { AnomalyView, Page } from '@haulproof/contracts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/errors.js';
 import type { LivePublisher } from '../live/publisher.js';
 import { scopeOf } from '../reconciliation/worker.js';
-import type { AnomalyEventRow, AnomalyFilter, AnomalyRepository, AnomalyScopeFilter } from '../repositories/reconciliation/anomaly.repository.js';
+import type { AnomalyEventRow, AnomalyFilter, AnomalyRepository } from '../repositories/reconciliation/anomaly.repository.js';
 import type { UserRepository } from '../repositories/user.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { canSee, type Principal } from './principal.js';
-
-export function anomalyScope(p: Principal): AnomalyScopeFilter {
-  switch (p.role) {
-    case 'ADMIN':
-      return { siteId: null, carrierId: null, districtId: null };
-    case 'OPERATOR':
-      return { siteId: p.siteId, carrierId: null, districtId: null };
-    case 'DISPATCHER':
-      return { siteId: null, carrierId: p.carrierId, districtId: p.carrierId ? null : p.districtId };
-    case 'INSPECTOR':
-      return { siteId: null, carrierId: null, districtId: p.districtId };
-  }
-}
+import { canSee, scopeFilter, type Principal } from './principal.js';
 
 export interface AnomalyDetail extends AnomalyView {
   events: { kind: string; actor: string | null; note: string | null; details: unknown; at: string }[];
@@ -37,7 +24,7 @@ export class AnomalyService {
 
   async list(p: Principal, q: Omit<AnomalyFilter, 'after'> & { cursor?: string | undefined }): Promise<Page<AnomalyView>> {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const rows = await this.anomalies.list({ ...q, after: after && { serviceDay: after.weighedAt.slice(0, 10), id: after.id }, limit: q.limit + 1 }, anomalyScope(p));
+    const rows = await this.anomalies.list({ ...q, after: after && { serviceDay: after.weighedAt.slice(0, 10), id: after.id }, limit: q.limit + 1 }, scopeFilter(p));
     const items = rows.slice(0, q.limit);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > q.limit && last ? encodeCursor({ weighedAt: `${last.serviceDay}T00:00:00.000Z`, id: last.id }) : null };

@@ -144,3 +144,23 @@ export function stationEventScope(p: Principal): DeviceScope | null {
   if (p.role === 'INSPECTOR' || (p.role === 'DISPATCHER' && p.carrierId === null)) return ownDistrict(p);
   return null;
 }
+
+/** A person's scope as query facts (null = no restriction): for tickets and everything derived from them. */
+export interface ScopeFilter {
+  siteId: string | null;
+  carrierId: string | null;
+  districtId: string | null;
+}
+
+export function scopeFilter(p: Principal): ScopeFilter {
+  switch (p.role) {
+    case 'ADMIN':
+      return { siteId: null, carrierId: null, districtId: null };
+    case 'OPERATOR':
+      return { siteId: p.siteId, carrierId: null, districtId: null };
+    case 'DISPATCHER':
+      return { siteId: null, carrierId: p.carrierId, districtId: p.carrierId ? null : p.districtId };
+    case 'INSPECTOR':
+      return { siteId: null, carrierId: null, districtId: p.districtId };
+  }
+}

@@ -1,22 +1,9 @@
 import { normalisePlate, type Page, type TicketQuery, type TicketView } from '@haulproof/contracts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/errors.js';
 import type { LivePublisher } from '../live/publisher.js';
-import type { TicketEventRow, TicketRepository, TicketRow, TicketScopeFilter } from '../repositories/ticket.repository.js';
-import { canSee, type Principal } from './principal.js';
+import type { TicketEventRow, TicketRepository, TicketRow } from '../repositories/ticket.repository.js';
+import { canSee, scopeFilter, type Principal } from './principal.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-
-export function ticketScope(p: Principal): TicketScopeFilter {
-  switch (p.role) {
-    case 'ADMIN':
-      return { siteId: null, carrierId: null, districtId: null };
-    case 'OPERATOR':
-      return { siteId: p.siteId, carrierId: null, districtId: null };
-    case 'DISPATCHER':
-      return { siteId: null, carrierId: p.carrierId, districtId: p.carrierId ? null : p.districtId };
-    case 'INSPECTOR':
-      return { siteId: null, carrierId: null, districtId: p.districtId };
-  }
-}
 
 export function mapTicket(t: TicketRow, events: TicketEventRow[]): TicketView {
   return {
@@ -43,7 +30,7 @@ export class TicketService {
     const after = q.cursor ? decodeCursor(q.cursor) : undefined;
     const rows = await this.tickets.list(
       { ...q, plate: q.plate ? normalisePlate(q.plate) : undefined, after, limit: q.limit + 1 },
-      ticketScope(p),
+      scopeFilter(p),
     );
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);

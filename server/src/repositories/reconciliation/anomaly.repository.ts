@@ -1,13 +1,9 @@
 // Anomalies as people see and handle them. The engine writes findings (anomaly-sync.ts);
 // this reads them and records what people do, each change with its ledger event.
 import type pg from 'pg';
+import type { ScopeFilter } from '../../services/principal.js';
 import type { AnomalyEventKind, AnomalyKind, AnomalyStatus, AnomalyView } from '@haulproof/contracts';
 
-export interface AnomalyScopeFilter {
-  siteId: string | null;
-  carrierId: string | null;
-  districtId: string | null;
-}
 
 export interface AnomalyFilter {
   kind?: AnomalyKind | undefined;
@@ -50,7 +46,7 @@ export class AnomalyRepository {
     return rows.map(view);
   }
 
-  async list(f: AnomalyFilter, scope: AnomalyScopeFilter): Promise<AnomalyView[]> {
+  async list(f: AnomalyFilter, scope: ScopeFilter): Promise<AnomalyView[]> {
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (sql: string, value: unknown) => {
