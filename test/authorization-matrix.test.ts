@@ -286,13 +286,15 @@ const ROWS = (): Row[] => [
   { route: 'GET /api/v1/reconciliation/route-runs', cells: { X: ANYONE }, req: () => ({ path: '/api/v1/reconciliation/route-runs?from=2026-01-01&to=2026-12-31' }) },
   { route: 'GET /api/v1/reconciliation/legs', cells: { A: /* */ '401 200 200 403 200 403 200 200', B: '401 200 403 200 200 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/legs?from=2026-01-01&to=2026-12-31&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
   { route: 'GET /api/v1/reconciliation/balances', cells: { A: '401 200 200 403 403 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/balances?from=2026-01-01&to=2026-12-31&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
+  { route: 'GET /api/v1/reconciliation/quality', cells: { A: '401 200 200 403 403 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/quality?period=2026-01&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
+  { route: 'GET /api/v1/reconciliation/reports/district-month.pdf', cells: { A: '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 403 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/reports/district-month.pdf?month=2026-01&districtId=${(v === 'B' ? fx.districtB : fx.districtA).id}` }) },
   { route: 'GET /api/v1/tickets/:id/trace', cells: { A: /*   */ '401 200 200 403 200 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: (v) => ({ path: `/api/v1/tickets/${tickets[v as 'A' | 'B']}/trace` }) },
 ];
 
 // Written out, so a row dropped or a cell lost by a refactor is noticed. Cell strings: probes 3,
 // login/me/ingest/streams 4, ten five-route registry entities × 7 = 70, cards 10, users 4, tickets 7,
-// security events 1, station events and enrolment 4, reconciliation 23 = 126; × 8 principals. Update it when you add a row.
-const EXPECTED_CELLS = 126 * 8;
+// security events 1, station events and enrolment 4, reconciliation 27 = 130; × 8 principals. Update it when you add a row.
+const EXPECTED_CELLS = 130 * 8;
 
 // ── running it ───────────────────────────────────────────────────────────────────────────────
 beforeAll(async () => {

@@ -10,4 +10,6 @@ export * from './api.js';
 export * from './events.js';
 export * from './device-api.js';
 export * from './reconciliation.js';
+export * from './report-quality.js';
+export * from './district-report.js';
 export * from './station-events.js';

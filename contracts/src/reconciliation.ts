@@ -114,7 +114,7 @@ export const TotalsQuery = z
     districtId: Id.optional(),
     stream: z.string().regex(/^[A-Z_]{2,32}$/).optional(),
     direction: z.enum(['IN', 'OUT']).optional(),
-    format: z.enum(['json', 'csv']).default('json'),
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   })
   .strict()
   .refine(span, SPAN_MESSAGE);
@@ -128,7 +128,7 @@ export const DistrictFiguresQuery = z
     period: Period.default('month'),
     districtId: Id.optional(),
     stream: z.string().regex(/^[A-Z_]{2,32}$/).optional(),
-    format: z.enum(['json', 'csv']).default('json'),
+    format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   })
   .strict()
   .refine(span, SPAN_MESSAGE);

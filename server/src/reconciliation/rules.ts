@@ -29,6 +29,8 @@ export interface ReconRules {
   closeGraceMinutes: number;
   /** Loose muck and spoil weigh about this much per m³; converts tonnes to a permit's approved volume. */
   muckKgPerM3: number;
+  /** A ticket received this long after it was weighed counts as late in the report-quality score. */
+  lateTicketMinutes: number;
 }
 
 export const DEFAULT_RULES: ReconRules = {
@@ -45,6 +47,7 @@ export const DEFAULT_RULES: ReconRules = {
   tareToleranceShare: 0.03,
   closeGraceMinutes: 120,
   muckKgPerM3: 1_800,
+  lateTicketMinutes: 120,
 };
 
 export function withRules(overrides: Partial<ReconRules> = {}): ReconRules {

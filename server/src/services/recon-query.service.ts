@@ -15,7 +15,7 @@ const yearBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4
 const shiftPeriod = (period: string) => `${Number(period.slice(0, 4)) + 1}${period.slice(4)}`;
 
 /** The first and last day of a period written YYYY-MM-DD, YYYY-MM or YYYY. */
-function bounds(period: string): [string, string] {
+export function bounds(period: string): [string, string] {
   if (period.length === 10) return [period, period];
   if (period.length === 4) return [`${period}-01-01`, `${period}-12-31`];
   const [y, m] = period.split('-').map(Number) as [number, number];
