@@ -8,7 +8,7 @@ import type { AnomalyRepository } from '../repositories/reconciliation/anomaly.r
 import type { ReconQueryRepository, TotalsDim } from '../repositories/reconciliation/recon-query.repository.js';
 import type { Principal } from './principal.js';
 import { checkFilters, districtFigureScope, legScope, permitUsageScope, runScope, siteFigureScope } from './recon-scope.js';
-import { collectedBy, periodEnd, progress, rank } from './target-progress.js';
+import { collectedBy, dailyByDistrict, periodEnd, progress, projectTotals, rank, type ProgressInputs } from './target-progress.js';
 import type { TicketService } from './ticket.service.js';
 
 const yearBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
@@ -63,19 +63,23 @@ export class ReconQueryService {
     await checkFilters(scope, q, (id) => this.repo.siteDistrict(id));
     // the ranking compares districts, so it reads every district's figures; the answer keeps to the scope
     const targets = await this.repo.targetsOn(q.asOf, { kind: 'all' });
-    const spans = new Map<string, { now: ReturnType<typeof collectedBy>; before: ReturnType<typeof collectedBy> }>();
+    const spans = new Map<string, ProgressInputs>();
     for (const t of targets) {
       const key = `${t.periodKind}|${t.periodStart}`;
       if (spans.has(key)) continue;
       const end = periodEnd(t.periodKind, t.periodStart);
       const to = q.asOf < end ? q.asOf : end;
-      const [now, before] = await Promise.all([
+      const [now, before, beforeWhole, daily] = await Promise.all([
         this.repo.districtFigures({ from: t.periodStart, to, period: 'year' }, { kind: 'all' }),
         this.repo.districtFigures({ from: yearBefore(t.periodStart), to: yearBefore(to), period: 'year' }, { kind: 'all' }),
+        this.repo.districtFigures({ from: yearBefore(t.periodStart), to: yearBefore(end), period: 'year' }, { kind: 'all' }),
+        this.repo.districtFigures({ from: t.periodStart, to, period: 'day' }, { kind: 'all' }),
       ]);
-      spans.set(key, { now: collectedBy(now), before: collectedBy(before) });
+      const projected = new Map<string, Record<string, number>>();
+      for (const [districtId, days] of dailyByDistrict(daily)) projected.set(districtId, projectTotals(days, t.periodStart, q.asOf, end));
+      spans.set(key, { now: collectedBy(now), yearBefore: collectedBy(before), projected: (d) => projected.get(d) ?? {}, yearBeforeWhole: collectedBy(beforeWhole) });
     }
-    const ranked = rank(targets.map((t) => { const s = spans.get(`${t.periodKind}|${t.periodStart}`)!; return progress(t, q.asOf, s.now, s.before); }));
+    const ranked = rank(targets.map((t) => progress(t, q.asOf, spans.get(`${t.periodKind}|${t.periodStart}`)!)));
     const visible = (districtId: string) => (scope.kind !== 'district' || districtId === scope.districtId) && (!q.districtId || districtId === q.districtId);
     return { items: ranked.filter((t) => visible(t.districtId)) };
   }

@@ -3,7 +3,8 @@
 //   OTHER_YOY_CHANGE      OTHER collected against the same days a year before — lower is better
 //   <STREAM>_TPD          tonnes a day collected of that household stream — higher is better, OTHER_TPD lower
 // Ranking compares districts by how far each is ahead of its own target (relative), so a
-// small district's target counts as much as a big one's.
+// small district's target counts as much as a big one's. The projection evaluates the same
+// metric on the whole period's totals as projectTotals extends each stream's daily trend.
 import type { DistrictFigureRow, TargetProgress } from '@haulproof/contracts';
 import { addDays } from '../reconciliation/calendar.js';
 
@@ -31,24 +32,66 @@ const better = (metric: string): 'higher' | 'lower' => (metric === 'OTHER_YOY_CH
 /** Collected kg by stream for one district over a span (rows of a single period bucket). */
 type Collected = (districtId: string) => Record<string, number>;
 
-export function progress(t: TargetRow, asOf: string, now: Collected, yearBefore: Collected): Omit<TargetProgress, 'rank' | 'of'> {
+/** A target metric over collected kg by stream for `days` days (null when it cannot be computed). */
+function metricValue(metric: string, s: Record<string, number>, days: number, before: Record<string, number>): number | null {
+  const household = (s.KITCHEN ?? 0) + (s.RECYCLABLE ?? 0) + (s.HAZARDOUS ?? 0) + (s.OTHER ?? 0);
+  if (metric === 'SEPARATION_RATE') return household > 0 ? ((s.KITCHEN ?? 0) + (s.RECYCLABLE ?? 0) + (s.HAZARDOUS ?? 0)) / household : null;
+  if (metric === 'OTHER_YOY_CHANGE') {
+    const b = before.OTHER ?? 0;
+    return b > 0 ? ((s.OTHER ?? 0) - b) / b : null;
+  }
+  const m = /^([A-Z]+)_TPD$/.exec(metric);
+  return m && days > 0 ? (s[m[1]!] ?? 0) / 1000 / days : null;
+}
+
+/**
+ * Collected kg by stream for a whole period, projected from the days so far: each
+ * stream's daily kg follows a least-squares line over the elapsed days (the plain
+ * daily mean while fewer than 7 days have passed, so a few days cannot swing it),
+ * continued to the period's end and never below zero. Days without data count as 0.
+ */
+export function projectTotals(daily: ReadonlyMap<string, Record<string, number>>, from: string, asOf: string, end: string): Record<string, number> {
+  const elapsed = spanDays(from, asOf < end ? asOf : end);
+  const total = spanDays(from, end);
+  const streams = new Set([...daily.values()].flatMap((d) => Object.keys(d)));
+  const out: Record<string, number> = {};
+  for (const stream of streams) {
+    const y = Array.from({ length: elapsed }, (_, i) => daily.get(addDays(from, i))?.[stream] ?? 0);
+    const sum = y.reduce((a, b) => a + b, 0);
+    const mean = elapsed > 0 ? sum / elapsed : 0;
+    let slope = 0;
+    if (elapsed >= 7) {
+      const xMean = (elapsed - 1) / 2;
+      let sxy = 0;
+      let sxx = 0;
+      y.forEach((v, i) => {
+        sxy += (i - xMean) * (v - mean);
+        sxx += (i - xMean) ** 2;
+      });
+      slope = sxy / sxx;
+    }
+    let projected = sum;
+    for (let j = elapsed; j < total; j++) projected += Math.max(0, mean + slope * (j - (elapsed - 1) / 2));
+    out[stream] = Math.round(projected);
+  }
+  return out;
+}
+
+export interface ProgressInputs {
+  now: Collected; // collected kg by stream from the period's start to asOf
+  yearBefore: Collected; // the same days a year before
+  projected: Collected; // the whole period, projected (projectTotals)
+  yearBeforeWhole: Collected; // the whole period a year before
+}
+
+export function progress(t: TargetRow, asOf: string, f: ProgressInputs): Omit<TargetProgress, 'rank' | 'of'> {
   const end = periodEnd(t.periodKind, t.periodStart);
   const to = asOf < end ? asOf : end;
-  const days = spanDays(t.periodStart, to);
-  const s = now(t.districtId);
-  const household = (s.KITCHEN ?? 0) + (s.RECYCLABLE ?? 0) + (s.HAZARDOUS ?? 0) + (s.OTHER ?? 0);
-  let actual: number | null = null;
-  if (t.metric === 'SEPARATION_RATE') actual = household > 0 ? ((s.KITCHEN ?? 0) + (s.RECYCLABLE ?? 0) + (s.HAZARDOUS ?? 0)) / household : null;
-  else if (t.metric === 'OTHER_YOY_CHANGE') {
-    const before = yearBefore(t.districtId).OTHER ?? 0;
-    actual = before > 0 ? ((s.OTHER ?? 0) - before) / before : null;
-  } else {
-    const m = /^([A-Z]+)_TPD$/.exec(t.metric);
-    if (m && days > 0) actual = (s[m[1]!] ?? 0) / 1000 / days;
-  }
+  const actual = metricValue(t.metric, f.now(t.districtId), spanDays(t.periodStart, to), f.yearBefore(t.districtId));
+  const projection = actual === null ? null : metricValue(t.metric, f.projected(t.districtId), spanDays(t.periodStart, end), f.yearBeforeWhole(t.districtId));
   const direction = better(t.metric);
   const onTrack = actual === null ? null : direction === 'higher' ? actual >= t.value : actual <= t.value;
-  return { targetId: t.id, districtId: t.districtId, metric: t.metric, periodKind: t.periodKind, periodStart: t.periodStart, periodEnd: end, target: t.value, unit: t.unit, actual, projection: actual, better: direction, onTrack };
+  return { targetId: t.id, districtId: t.districtId, metric: t.metric, periodKind: t.periodKind, periodStart: t.periodStart, periodEnd: end, target: t.value, unit: t.unit, actual, projection, better: direction, onTrack };
 }
 
 /** How far ahead of its target a district is, comparable across districts. */
@@ -80,4 +123,18 @@ export function collectedBy(rows: readonly DistrictFigureRow[]): Collected {
     m.set(r.districtId, e);
   }
   return (d) => m.get(d) ?? {};
+}
+
+/** Collected kg by district, then by day (YYYY-MM-DD), then by stream, from day-period rows. */
+export function dailyByDistrict(rows: readonly DistrictFigureRow[]): Map<string, Map<string, Record<string, number>>> {
+  const out = new Map<string, Map<string, Record<string, number>>>();
+  for (const r of rows) {
+    if (!r.districtId) continue;
+    const days = out.get(r.districtId) ?? new Map<string, Record<string, number>>();
+    const day = days.get(r.period) ?? {};
+    day[r.stream] = (day[r.stream] ?? 0) + r.collected.total;
+    days.set(r.period, day);
+    out.set(r.districtId, days);
+  }
+  return out;
 }
