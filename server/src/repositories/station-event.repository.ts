@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { Where } from './sql-where.js';
 import type { StationEventType } from '@haulproof/contracts';
 import type { DeviceScope } from '../services/principal.js';
 
@@ -50,26 +51,17 @@ export class StationEventRepository {
 
   /** Newest first. scope is principal.ts stationEventScope: site = the event's site, district = its site's district. */
   async list(f: StationEventFilter, scope: DeviceScope): Promise<StationEventRow[]> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
-    if (scope.kind === 'site') add('e.site_id = ?', scope.siteId);
-    if (scope.kind === 'district') add('s.district_id = ?', scope.districtId);
-    if (f.siteId) add('e.site_id = ?', f.siteId);
-    if (f.deviceId) add('e.device_id = ?', f.deviceId);
-    if (f.type) add('e.type = ?', f.type);
-    if (f.from) add('e.at >= ?::timestamptz', f.from);
-    if (f.to) add('e.at < ?::timestamptz', f.to);
-    if (f.after) {
-      params.push(f.after.at, f.after.id);
-      where.push(`(e.at, e.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(f.limit);
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.at DESC, e.id DESC LIMIT $${params.length}`;
-    return (await this.pool.query<StationEventRow>(sql, params)).rows;
+    const w = new Where();
+    if (scope.kind === 'site') w.add('e.site_id = ?', scope.siteId);
+    if (scope.kind === 'district') w.add('s.district_id = ?', scope.districtId);
+    if (f.siteId) w.add('e.site_id = ?', f.siteId);
+    if (f.deviceId) w.add('e.device_id = ?', f.deviceId);
+    if (f.type) w.add('e.type = ?', f.type);
+    if (f.from) w.add('e.at >= ?::timestamptz', f.from);
+    if (f.to) w.add('e.at < ?::timestamptz', f.to);
+    if (f.after) w.add('(e.at, e.id) < (?::timestamptz, ?::uuid)', f.after.at, f.after.id);
+    const sql = `${SELECT} ${w.sql} ORDER BY e.at DESC, e.id DESC LIMIT ${w.param(f.limit)}`;
+    return (await this.pool.query<StationEventRow>(sql, w.params)).rows;
   }
 
   async byIds(ids: string[]): Promise<StationEventRow[]> {

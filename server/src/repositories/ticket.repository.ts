@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { Where } from './sql-where.js';
 import type { Provenance, StreamCode } from '@haulproof/contracts';
 import type { ScopeFilter } from '../services/principal.js';
 
@@ -83,32 +84,23 @@ export class TicketRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   async list(f: TicketFilter, scope: ScopeFilter): Promise<TicketRow[]> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
-    if (scope.siteId) add('te.site_id = ?', scope.siteId);
-    if (scope.carrierId) add('v.carrier_id = ?', scope.carrierId);
-    if (scope.districtId) add('s.district_id = ?', scope.districtId);
-    if (f.siteId) add('te.site_id = ?', f.siteId);
-    if (f.districtId) add('s.district_id = ?', f.districtId);
-    if (f.stream) add('te.stream_code = ?', f.stream);
-    if (f.vehicleId) add('te.vehicle_id = ?', f.vehicleId);
-    if (f.plate) add('v.plate = ?', f.plate);
-    if (f.direction) add('te.direction = ?::direction', f.direction);
-    if (f.provenance) add('te.provenance = ?', f.provenance);
-    if (f.from) add('te.weighed_at >= ?::timestamptz', f.from);
-    if (f.to) add('te.weighed_at < ?::timestamptz', f.to);
-    if (!f.includeVoided) where.push('NOT te.voided');
-    if (f.after) {
-      params.push(f.after.weighedAt, f.after.id);
-      where.push(`(te.weighed_at, te.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(f.limit);
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY te.weighed_at DESC, te.id DESC LIMIT $${params.length}`;
-    const { rows } = await this.pool.query<TicketRow>(sql, params);
+    const w = new Where();
+    if (scope.siteId) w.add('te.site_id = ?', scope.siteId);
+    if (scope.carrierId) w.add('v.carrier_id = ?', scope.carrierId);
+    if (scope.districtId) w.add('s.district_id = ?', scope.districtId);
+    if (f.siteId) w.add('te.site_id = ?', f.siteId);
+    if (f.districtId) w.add('s.district_id = ?', f.districtId);
+    if (f.stream) w.add('te.stream_code = ?', f.stream);
+    if (f.vehicleId) w.add('te.vehicle_id = ?', f.vehicleId);
+    if (f.plate) w.add('v.plate = ?', f.plate);
+    if (f.direction) w.add('te.direction = ?::direction', f.direction);
+    if (f.provenance) w.add('te.provenance = ?', f.provenance);
+    if (f.from) w.add('te.weighed_at >= ?::timestamptz', f.from);
+    if (f.to) w.add('te.weighed_at < ?::timestamptz', f.to);
+    if (!f.includeVoided) w.add('NOT te.voided');
+    if (f.after) w.add('(te.weighed_at, te.id) < (?::timestamptz, ?::uuid)', f.after.weighedAt, f.after.id);
+    const sql = `${SELECT} ${w.sql} ORDER BY te.weighed_at DESC, te.id DESC LIMIT ${w.param(f.limit)}`;
+    const { rows } = await this.pool.query<TicketRow>(sql, w.params);
     return rows;
   }
 

@@ -1,6 +1,7 @@
 // Anomalies as people see and handle them. The engine writes findings (anomaly-sync.ts);
 // this reads them and records what people do, each change with its ledger event.
 import type pg from 'pg';
+import { Where } from '../sql-where.js';
 import type { ScopeFilter } from '../../services/principal.js';
 import type { AnomalyEventKind, AnomalyKind, AnomalyStatus, AnomalyView } from '@haulproof/contracts';
 
@@ -47,30 +48,21 @@ export class AnomalyRepository {
   }
 
   async list(f: AnomalyFilter, scope: ScopeFilter): Promise<AnomalyView[]> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
-    if (scope.siteId) add('a.site_id = ?', scope.siteId);
-    if (scope.carrierId) add('a.carrier_id = ?', scope.carrierId);
-    if (scope.districtId) add('a.district_id = ?', scope.districtId);
-    if (f.kind) add('a.kind = ?', f.kind);
-    if (f.status) add('a.status = ?::anomaly_status', f.status);
-    if (f.active !== undefined) add('a.active = ?', f.active);
-    if (f.siteId) add('a.site_id = ?', f.siteId);
-    if (f.districtId) add('a.district_id = ?', f.districtId);
-    if (f.stream) add('a.stream_code = ?', f.stream);
-    if (f.assigneeUserId) add('a.assignee_user_id = ?', f.assigneeUserId);
-    if (f.from) add('a.service_day >= ?::date', f.from);
-    if (f.to) add('a.service_day <= ?::date', f.to);
-    if (f.after) {
-      params.push(f.after.serviceDay, f.after.id);
-      where.push(`(a.service_day, a.id) < ($${params.length - 1}::date, $${params.length}::uuid)`);
-    }
-    params.push(f.limit);
-    const { rows } = await this.pool.query<Row>(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.service_day DESC, a.id DESC LIMIT $${params.length}`, params);
+    const w = new Where();
+    if (scope.siteId) w.add('a.site_id = ?', scope.siteId);
+    if (scope.carrierId) w.add('a.carrier_id = ?', scope.carrierId);
+    if (scope.districtId) w.add('a.district_id = ?', scope.districtId);
+    if (f.kind) w.add('a.kind = ?', f.kind);
+    if (f.status) w.add('a.status = ?::anomaly_status', f.status);
+    if (f.active !== undefined) w.add('a.active = ?', f.active);
+    if (f.siteId) w.add('a.site_id = ?', f.siteId);
+    if (f.districtId) w.add('a.district_id = ?', f.districtId);
+    if (f.stream) w.add('a.stream_code = ?', f.stream);
+    if (f.assigneeUserId) w.add('a.assignee_user_id = ?', f.assigneeUserId);
+    if (f.from) w.add('a.service_day >= ?::date', f.from);
+    if (f.to) w.add('a.service_day <= ?::date', f.to);
+    if (f.after) w.add('(a.service_day, a.id) < (?::date, ?::uuid)', f.after.serviceDay, f.after.id);
+    const { rows } = await this.pool.query<Row>(`${SELECT} ${w.sql} ORDER BY a.service_day DESC, a.id DESC LIMIT ${w.param(f.limit)}`, w.params);
     return rows.map(view);
   }
 

@@ -1,6 +1,7 @@
 // Read side of reconciliation: rollups from the pre-aggregated daily tables, and
 // the rows a load's trace is made of. Scope arrives as a filter and becomes SQL.
 import type pg from 'pg';
+import { Where } from '../sql-where.js';
 import type { CustodyLegView, DistrictFigureRow, Period, ProvenanceTotals, RouteRunView, StationBalanceView, TotalsRow, TraceTicket } from '@haulproof/contracts';
 import type { AtSite, Everything, InDistrict, OfCarrier } from '../../services/principal.js';
 import type { TargetRow } from '../../services/target-progress.js';
@@ -11,25 +12,6 @@ const PERIOD: Record<Period, string> = { day: `'YYYY-MM-DD'`, month: `'YYYY-MM'`
 const DIMS = { site: 'site_id', district: 'district_id', stream: 'stream_code', direction: 'direction' } as const;
 export type TotalsDim = keyof typeof DIMS;
 
-class Where {
-  readonly params: unknown[] = [];
-  readonly parts: string[] = [];
-  add(sql: string, ...values: unknown[]): this {
-    let i = 0;
-    this.parts.push(sql.replace(/\?/g, () => {
-      this.params.push(values[i++]);
-      return `$${this.params.length}`;
-    }));
-    return this;
-  }
-  param(v: unknown): string {
-    this.params.push(v);
-    return `$${this.params.length}`;
-  }
-  get sql(): string {
-    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
-  }
-}
 
 const prov = (col: string, cond = 'true') =>
   `sum(${col}) FILTER (WHERE ${cond})::float8 AS total, coalesce(sum(${col}) FILTER (WHERE ${cond} AND provenance = 'WEIGHED'), 0)::float8 AS weighed,
