@@ -57,6 +57,9 @@ function bodyParserError(err: unknown): AppError | null {
   }
 }
 
+/** PostgreSQL codes for "the input broke a rule" (CHECK, NOT NULL, bad text for a type, out of range, NUL). */
+export const INPUT_RULE_CODES: ReadonlySet<string> = new Set(['23514', '23502', '22P02', '22003', '22007', '22008', '22021']);
+
 // PostgreSQL errors that mean "your input broke a rule", not "we broke".
 function databaseError(err: unknown): AppError | null {
   const code = (err as { code?: string })?.code;
@@ -66,16 +69,8 @@ function databaseError(err: unknown): AppError | null {
       return conflict(`already exists: ${detail.detail ?? detail.message}`);
     case '23503':
       return unprocessable(`refers to something that does not exist or is still in use: ${detail.detail ?? detail.message}`);
-    case '23514':
-    case '23502':
-    case '22P02':
-    case '22003':
-    case '22007':
-    case '22008':
-    case '22021':
-      return unprocessable(`rejected by a database rule: ${detail.message}`);
     default:
-      return null;
+      return code && INPUT_RULE_CODES.has(code) ? unprocessable(`rejected by a database rule: ${detail.message}`) : null;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Prisma } from '../../generated/prisma/client.js';
-import { AppError, conflict, notFound, unprocessable } from '../../http/errors.js';
+import { AppError, INPUT_RULE_CODES, conflict, notFound, unprocessable } from '../../http/errors.js';
 
 interface AdapterCause {
   originalCode?: string;
@@ -36,15 +36,9 @@ export function translate(what: string, err: unknown): AppError | null {
     case 'P2025':
       return notFound(`no such ${what}`);
   }
-  switch (cause.originalCode) {
-    case '23514':
-    case '23502':
-    case '22P02':
-    case '22003':
-    case '22007':
-    case '22008':
-    case '22021': // e.g. a NUL character, which PostgreSQL text cannot hold
-      return unprocessable(`the ${what} was rejected by a database rule: ${cause.originalMessage ?? err.code}`);
+  if (cause.originalCode && INPUT_RULE_CODES.has(cause.originalCode)) {
+    // e.g. a NUL character, which PostgreSQL text cannot hold (22021)
+    return unprocessable(`the ${what} was rejected by a database rule: ${cause.originalMessage ?? err.code}`);
   }
   return null;
 }
