@@ -282,7 +282,9 @@ const ROWS = (): Row[] => [
   { route: 'GET /api/v1/reconciliation/totals', cells: { A: '401 200 200 403 403 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/totals?from=2026-01-01&to=2026-12-31&groupBy=site,stream&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
   { route: 'GET /api/v1/reconciliation/districts', cells: { A: '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/districts?from=2026-01-01&to=2026-12-31&districtId=${(v === 'B' ? fx.districtB : fx.districtA).id}` }) },
   { route: 'GET /api/v1/reconciliation/targets', cells: { A: '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/targets?asOf=${new Date().toISOString().slice(0, 10)}&districtId=${(v === 'B' ? fx.districtB : fx.districtA).id}` }) },
+  { route: 'GET /api/v1/reconciliation/rankings', cells: { A: '401 200 403 403 403 403 200 200', B: '401 200 403 403 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/rankings?period=2026-01&districtId=${(v === 'B' ? fx.districtB : fx.districtA).id}` }) },
   { route: 'GET /api/v1/reconciliation/permits', cells: { X: '401 200:AB 200:A 200:- 200:A 200:B 200:AB 200:A' }, req: () => ({ path: `/api/v1/reconciliation/permits?asOf=${new Date().toISOString().slice(0, 10)}` }), listed: (v) => (v === 'A' ? fx.permits.A.id : fx.permits.B.id) },
+  { route: 'GET /api/v1/reconciliation/rules', cells: { X: ANYONE }, req: () => ({ path: '/api/v1/reconciliation/rules' }) },
   { route: 'GET /api/v1/reconciliation/route-runs', cells: { X: ANYONE }, req: () => ({ path: '/api/v1/reconciliation/route-runs?from=2026-01-01&to=2026-12-31' }) },
   { route: 'GET /api/v1/reconciliation/legs', cells: { A: /* */ '401 200 200 403 200 403 200 200', B: '401 200 403 200 200 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/legs?from=2026-01-01&to=2026-12-31&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
   { route: 'GET /api/v1/reconciliation/balances', cells: { A: '401 200 200 403 403 403 200 200', B: '401 200 403 200 403 200 200 403' }, req: (v) => ({ path: `/api/v1/reconciliation/balances?from=2026-01-01&to=2026-12-31&siteId=${fx.sites[v === 'B' ? 'siteB' : 'siteA'].id}` }) },
@@ -293,8 +295,8 @@ const ROWS = (): Row[] => [
 
 // Written out, so a row dropped or a cell lost by a refactor is noticed. Cell strings: probes 3,
 // login/me/ingest/streams 4, ten five-route registry entities × 7 = 70, cards 10, users 4, tickets 7,
-// security events 1, station events and enrolment 4, reconciliation 27 = 130; × 8 principals. Update it when you add a row.
-const EXPECTED_CELLS = 130 * 8;
+// security events 1, station events and enrolment 4, reconciliation 30 = 133; × 8 principals. Update it when you add a row.
+const EXPECTED_CELLS = 133 * 8;
 
 // ── running it ───────────────────────────────────────────────────────────────────────────────
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 // Bad input of any kind gets a 4xx with a reason, never a 5xx, and stores nothing.
 // Each case is one hostile request; the count is asserted so cases cannot silently vanish.
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { EstimateBasis, TicketBody } from '@haulproof/contracts';
 import { signBytes } from '@haulproof/contracts/signing';
 import pg from 'pg';
 import { startTestServer } from './support/server.js';
@@ -45,6 +46,11 @@ const signedRaw = (text: string) => {
 };
 const rawIngest = (body: string | Buffer) => dev.post([], { rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body) });
 const good = () => dev.sign({ ...envelope(), ticket: dev.ticketBody() });
+/** A well-formed estimated (估重) ticket: the median of three nets the device claims to have weighed as seqs 1, 7 and 9. */
+const estimated = (): Partial<TicketBody> & { estimate: EstimateBasis } => ({
+  grossSource: 'ESTIMATED', tareSource: 'STORED', secondAt: null, flags: ['STORED_TARE', 'ESTIMATED'],
+  estimate: { method: 'VEHICLE_MEDIAN', scale: 'FAULT', reason: 'indicator dead', supervisor: 'sup1', sampleSeqs: [9, 7, 1], sampleNetsKg: [7_900, 8_000, 8_300], ratedLoadKg: null, sharePermille: null },
+});
 const raw = async (method: string, path: string, body: string, headers: Record<string, string> = {}): Promise<Res> => {
   const res = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json', ...headers }, body });
   const text = await res.text();
@@ -93,6 +99,16 @@ const cases: [string, () => Promise<Res>][] = [
   ['keyed tare without the KEYED flag', () => signedTicket({ tareSource: 'KEYED' })],
   ['KEYED flag on a weighed ticket', () => signedTicket({ flags: ['KEYED'] })],
   ['stored tare without its flag', () => signedTicket({ tareSource: 'STORED', secondAt: null })],
+  // 估重: an estimate must say how it was computed, and the ledger must bear it out
+  ['estimated gross without an estimate basis', () => signedTicket({ grossSource: 'ESTIMATED', tareSource: 'STORED', secondAt: null, flags: ['STORED_TARE', 'ESTIMATED'] })],
+  ['estimated gross without the ESTIMATED flag', () => signedTicket({ ...estimated(), flags: ['STORED_TARE'] })],
+  ['estimate basis on a weighed ticket', () => signedTicket({ estimate: estimated().estimate })],
+  ['estimate that is the median of two tickets', () => signedTicket({ ...estimated(), estimate: { ...estimated().estimate, sampleSeqs: [1, 2], sampleNetsKg: [8_000, 8_000] } })],
+  ['estimate whose median is not the net', () => signedTicket({ ...estimated(), estimate: { ...estimated().estimate, sampleNetsKg: [7_000, 7_200, 6_900] } })],
+  ['estimate without a supervisor', () => signedTicket({ ...estimated(), estimate: { ...estimated().estimate, supervisor: ' ' } })],
+  ['estimate supervised by its own operator', () => signedTicket({ ...estimated(), estimate: { ...estimated().estimate, supervisor: 'op1' } })],
+  ['estimate without an operator', () => signedTicket({ ...estimated(), operator: null })],
+  ['estimate citing tickets the device never sent', () => signedTicket(estimated())],
   ['unknown flag', () => signedTicket({ flags: ['LOOKS_FINE'] })],
   ['repeated flag', () => signedTicket({ flags: ['OVERWEIGHT', 'OVERWEIGHT'] })],
   // ── ingestion: identities ──
@@ -153,4 +169,17 @@ test('after all that, the device chain still accepts its next good record', asyn
   const res = await dev.post([dev.nextTicket()]);
   expect(res.status).toBe(200);
   expect(res.body.results[0]).toMatchObject({ seq: 2, status: 'accepted' });
+});
+
+test('an estimate must cite this device’s earlier weighed tickets with the nets they weighed; then it is ESTIMATED', async () => {
+  for (let i = 0; i < 2; i++) expect((await dev.post([dev.nextTicket()])).status).toBe(200); // seqs 3 and 4, 8 000 kg net like 1 and 2
+  const attempt = (estimate: Record<string, unknown>) => dev.post([dev.sign({ v: 1, kind: 'ticket', device: dev.station.deviceCode, seq: dev.seq + 1, prev: dev.prev, ticket: { ...dev.ticketBody(), ...estimated(), netKg: 8_000, estimate: { ...estimated().estimate, ...estimate } } })]);
+  const never = await attempt({ sampleSeqs: [40, 4, 3], sampleNetsKg: [8_000, 8_000, 8_000] });
+  expect([never.status, never.body.message]).toEqual([422, expect.stringMatching(/the estimate cites seq 40, which is not an earlier ticket of device/)]);
+  const misquoted = await attempt({ sampleSeqs: [4, 3, 1], sampleNetsKg: [8_000, 9_000, 8_000] });
+  expect([misquoted.status, misquoted.body.message]).toEqual([422, expect.stringMatching(/the estimate quotes 9000 kg for seq 3, which weighed 8000 kg net/)]);
+  const honest = await dev.post([dev.nextTicket({ ...estimated(), netKg: 8_000, estimate: { ...estimated().estimate, sampleSeqs: [4, 3, 1], sampleNetsKg: [8_000, 8_000, 8_000] } })]);
+  expect(honest.status).toBe(200);
+  const { rows } = await owner.query('SELECT provenance, estimate FROM ticket_effective WHERE id = $1', [honest.body.results[0].ticketId]);
+  expect(rows[0]).toMatchObject({ provenance: 'ESTIMATED', estimate: { sampleSeqs: [4, 3, 1] } });
 });

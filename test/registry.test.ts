@@ -332,12 +332,39 @@ describe('routes, permits, targets', () => {
     expect((await del(`/routes/${c.body.id}`)).status).toBe(204);
   });
 
+  test('a new route takes effect today in its destination\'s zone unless told otherwise, so past days are not judged against it', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const dated = await post('/routes', route({ code: 'R-DATED' }));
+    expect(dated.status).toBe(201);
+    expect(dated.body).toMatchObject({ effectiveFrom: today, effectiveTo: null });
+    const always = await post('/routes', route({ code: 'R-ALWAYS', effectiveFrom: null }));
+    expect(always.body).toMatchObject({ effectiveFrom: null });
+    const later = await post('/routes', route({ code: 'R-LATER', effectiveFrom: '2031-01-01', effectiveTo: '2031-12-31' }));
+    expect(later.body).toMatchObject({ effectiveFrom: '2031-01-01', effectiveTo: '2031-12-31' });
+    for (const r of [dated, always, later]) expect((await del(`/routes/${r.body.id}`)).status).toBe(204);
+  });
+
   test('route rules: destination must accept the stream (422); repeated days, bad shift time → 400; unknown truck → 422', async () => {
     expect((await post('/routes', route({ streamCode: 'KITCHEN' }))).status).toBe(422);
     expect((await patch(`/routes/${fx.routes.A.id}`, { destinationSiteId: fx.sites.incineratorA.id })).status).toBe(422);
     expect((await post('/routes', route({ scheduleDays: [1, 1] }))).status).toBe(400);
     expect(paths(await post('/routes', route({ shiftStart: '25:00' })))).toEqual(['shiftStart']);
     expect((await post('/routes', route({ vehicleIds: ['00000000-0000-4000-8000-000000000000'] }))).status).toBe(422);
+  });
+
+  test('a haul route: from a transfer station that takes the stream, not to itself; a collection route has no origin', async () => {
+    const haul = await post('/routes', route({ originSiteId: fx.sites.siteA.id }));
+    expect(haul.status).toBe(201);
+    expect(haul.body).toMatchObject({ originSiteId: fx.sites.siteA.id, destinationSiteId: fx.sites.incineratorA.id });
+    expect((await post('/routes', route())).body).toMatchObject({ originSiteId: null });
+    // not a transfer station; not one taking the stream (CONSTRUCTION is not taken there); origin = destination
+    expect(paths(await post('/routes', route({ originSiteId: fx.sites.projectA.id })))).toEqual(['originSiteId']);
+    const toItself = await patch(`/routes/${haul.body.id}`, { destinationSiteId: fx.sites.siteA.id });
+    expect([toItself.status, paths(toItself)]).toEqual([400, ['originSiteId']]);
+    expect(paths(await post('/routes', route({ originSiteId: fx.sites.incineratorA.id })))).toEqual(['originSiteId']);
+    const back = await patch(`/routes/${haul.body.id}`, { originSiteId: null });
+    expect(back.body).toMatchObject({ originSiteId: null });
+    expect((await del(`/routes/${haul.body.id}`)).status).toBe(204);
   });
 
   const permit = (extra: object = {}) => ({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EstimateBasis } from './estimate.js';
 import { Direction, StreamCode, WeightSource } from './streams.js';
 import { Uuid } from './registry.js';
 
@@ -10,7 +11,11 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-export const Provenance = z.enum(['WEIGHED', 'STORED_TARE', 'KEYED']);
+/**
+ * How a ticket's net was obtained, from the weakest part of it: ESTIMATED (any part estimated)
+ * before KEYED (any part typed in) before STORED_TARE (one pass against the registered tare).
+ */
+export const Provenance = z.enum(['WEIGHED', 'STORED_TARE', 'KEYED', 'ESTIMATED']);
 export type Provenance = z.infer<typeof Provenance>;
 
 export const TicketQuery = z
@@ -66,6 +71,8 @@ export interface TicketView {
   grossSource: WeightSource;
   tareSource: WeightSource;
   provenance: Provenance;
+  /** How an ESTIMATED ticket's weight was computed (the signed basis); null otherwise. */
+  estimate: EstimateBasis | null;
   firstWeighedAt: string;
   secondWeighedAt: string | null;
   weighedAt: string;

@@ -76,26 +76,79 @@ export type DeviceRegistrySnapshot = z.infer<typeof DeviceRegistrySnapshot>;
 export const LaneStateName = z.enum(['IDLE', 'VEHICLE_ON', 'IDENTIFIED', 'SETTLING', 'CAPTURED', 'REFUSED', 'WAIT_EMPTY', 'FAULT']);
 export type LaneStateName = z.infer<typeof LaneStateName>;
 
+const DeviceTime = z.iso.datetime({ offset: true });
+/** A lane (scale) code as the uplink carries it. */
+export const UplinkLaneCode = z.string().regex(/^[A-Za-z0-9_-]{1,48}$/);
+
+/** A heartbeat lists at most this many first-weighed times per lane, oldest first. */
+export const HEARTBEAT_OPEN_PER_LANE = 200;
+const HEARTBEAT_MAX_LANES = 64;
+
+/**
+ * The station journal's open first passes (vehicles weighed once, not yet a second time), as a
+ * heartbeat reports them: how many, the oldest one's first-weighed time, and per lane of the
+ * first pass the first-weighed times, oldest first (device clock). A vehicle holds at most one,
+ * so the lists stay short; the cap only bounds a broken station's message.
+ */
+export const HeartbeatOpenTickets = z
+  .object({
+    count: z.int().min(0).max(1_000_000),
+    oldestAt: DeviceTime.nullable(),
+    lanes: z.record(UplinkLaneCode, z.array(DeviceTime).min(1).max(HEARTBEAT_OPEN_PER_LANE)),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    const lanes = Object.values(o.lanes);
+    const listed = lanes.reduce((n, l) => n + l.length, 0);
+    if (lanes.length > HEARTBEAT_MAX_LANES) ctx.addIssue({ code: 'custom', path: ['lanes'], message: `at most ${HEARTBEAT_MAX_LANES} lanes` });
+    if (listed > o.count) ctx.addIssue({ code: 'custom', path: ['count'], message: `count ${o.count} is less than the ${listed} first passes listed by lane` });
+    if ((o.count === 0) !== (o.oldestAt === null)) ctx.addIssue({ code: 'custom', path: ['oldestAt'], message: 'oldestAt is null exactly when count is 0' });
+  });
+export type HeartbeatOpenTickets = z.infer<typeof HeartbeatOpenTickets>;
+
+/** What a station's heartbeat says (every 10 s); the server checks it with this schema and refuses what fails it. */
+export const Heartbeat = z.object({
+  at: DeviceTime,
+  softwareVersion: z.string().min(1).max(64),
+  queueDepth: z.int().min(0), // records journaled but not yet acknowledged
+  lastSeq: z.int().min(0),
+  lastFrameAt: z.record(UplinkLaneCode, DeviceTime.nullable()), // per lane
+  readers: z.record(z.string().max(128), z.enum(['ready', 'absent', 'error'])),
+  alarms: z.array(z.string().max(200)).max(50),
+  /** Absent from agents older than the field: the server then keeps no open-ticket figures for the device. */
+  openTickets: HeartbeatOpenTickets.optional(),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+/** The server's answer to every heartbeat: its clock (for the station's offset) and, for a heartbeat it could not accept, why. */
+export interface HeartbeatAck {
+  serverTime: string;
+  refused?: string;
+}
+
 /** Device → server over socket.io namespace /devices (live only; nothing here is evidence). */
 export interface DeviceToServerEvents {
   'lane.sample': (s: { lane: string; at: string; kg: number | null; stable: boolean | null; overload: boolean; underload: boolean }[]) => void;
   'lane.state': (s: { lane: string; state: LaneStateName; plate: string | null; message: string | null; at: string }) => void;
-  heartbeat: (h: {
-    at: string;
-    softwareVersion: string;
-    queueDepth: number; // records journaled but not yet acknowledged
-    lastSeq: number;
-    lastFrameAt: Record<string, string | null>; // per lane
-    readers: Record<string, 'ready' | 'absent' | 'error'>;
-    alarms: string[];
-  }, ack: (r: { serverTime: string }) => void) => void;
+  heartbeat: (h: Heartbeat, ack: (r: HeartbeatAck) => void) => void;
 }
 
 /** The live lane feed the server relays to operator screens (site rooms). */
 export interface LaneFeedEvents {
   'lane.sample': (s: { deviceCode: string; siteId: string; lane: string; at: string; kg: number | null; stable: boolean | null; overload: boolean; underload: boolean }) => void;
   'lane.state': (s: { deviceCode: string; siteId: string; lane: string; state: LaneStateName; plate: string | null; message: string | null; at: string }) => void;
-  'device.heartbeat': (h: { deviceCode: string; siteId: string; at: string; queueDepth: number; lastSeq: number; clockOffsetMs: number; readers: Record<string, string>; alarms: string[] }) => void;
+  'device.heartbeat': (h: {
+    deviceCode: string;
+    siteId: string;
+    at: string;
+    queueDepth: number;
+    lastSeq: number;
+    clockOffsetMs: number;
+    readers: Record<string, string>;
+    alarms: string[];
+    /** The station's open first passes; null from an agent that does not report them. */
+    openTickets: { count: number; oldestAt: string | null } | null;
+  }) => void;
 }
 
 export { Direction };

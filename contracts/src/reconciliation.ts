@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReportQualityQuery } from './report-quality.js';
 
 /**
  * What reconciliation can find. Each kind has one natural key shape (see
@@ -12,7 +13,7 @@ export const ANOMALY_KINDS = [
   // custody legs
   'LEG_NO_ARRIVAL', // possible dumping (偷倒乱倒): an outbound load never arrived
   'LEG_WEIGHT_MISMATCH', // arrived lighter or heavier than it left, beyond tolerance
-  'LEG_WRONG_DESTINATION', // arrived somewhere other than the permit names
+  'LEG_WRONG_DESTINATION', // arrived somewhere other than the permit names (or, with no permit, the route)
   'LEG_STREAM_CHANGED', // left as one stream, arrived declared as another
   'ARRIVAL_WITHOUT_DEPARTURE', // arrived from a site that weighs departures, but no departure was weighed
   // mass balance
@@ -29,6 +30,10 @@ export const ANOMALY_KINDS = [
   // weighing
   'OVERWEIGHT', // gross above the vehicle's registered maximum
   'TARE_DEVIATION', // weighed or keyed tare far from the registered tare (tare manipulation)
+  'REPEATED_WEIGHING', // the same vehicle weighed twice at a site within minutes: one load counted twice
+  // station events (the agents' signed anti-cheat records)
+  'SCALE_INTEGRITY', // a weight taken while the scale jumped or had not returned to zero (压秤, a second vehicle)
+  'CARD_DUPLICATE_USE', // one card at two lanes at once: a cloned or shared card
 ] as const;
 export const AnomalyKind = z.enum(ANOMALY_KINDS);
 export type AnomalyKind = z.infer<typeof AnomalyKind>;
@@ -78,6 +83,8 @@ const Period = z.enum(['day', 'month', 'year']);
 export type Period = z.infer<typeof Period>;
 const span = <T extends { from: string; to: string }>(q: T) => q.from <= q.to && Date.parse(q.to) - Date.parse(q.from) <= 4 * 366 * 86_400_000;
 const SPAN_MESSAGE = { path: ['to'], message: '`to` must not precede `from`, and a query covers at most four years' };
+const Stream = z.string().regex(/^[A-Z_]{2,32}$/);
+const Format = z.enum(['json', 'csv', 'xlsx']).default('json').describe('json, or a spreadsheet: csv (UTF-8 with BOM) or xlsx, headers in Chinese and English with units');
 
 export const AnomalyQuery = z
   .object({
@@ -92,6 +99,7 @@ export const AnomalyQuery = z
     to: Day.optional(),
     cursor: z.string().max(200).optional(),
     limit: Limit,
+    format: Format,
   })
   .strict();
 export type AnomalyQuery = z.infer<typeof AnomalyQuery>;
@@ -127,6 +135,7 @@ export const DistrictFiguresQuery = z
     to: Day,
     period: Period.default('month'),
     districtId: Id.optional(),
+    siteId: Id.optional().describe('where the tonnes were weighed: for COLLECTED the site a route first weighed them at, for DISPOSED the plant; narrows the rows, the metrics stay the whole district’s'),
     stream: z.string().regex(/^[A-Z_]{2,32}$/).optional(),
     format: z.enum(['json', 'csv', 'xlsx']).default('json'),
   })
@@ -134,31 +143,74 @@ export const DistrictFiguresQuery = z
   .refine(span, SPAN_MESSAGE);
 export type DistrictFiguresQuery = z.infer<typeof DistrictFiguresQuery>;
 
+// Lists (runs, legs, balances) come a page at a time: follow `nextCursor` until it is null. With
+// format=csv|xlsx the whole range comes back in one file, every page of it.
+const Cursor = z.string().max(200).optional();
+const SiteOf = (what: string) => Id.optional().describe(what);
+
 export const RouteRunQuery = z
-  .object({ from: Day, to: Day, routeId: Id.optional(), districtId: Id.optional(), status: z.enum(['OPEN', 'COMPLETE', 'SHORT', 'MISSED', 'UNSCHEDULED']).optional(), limit: Limit })
+  .object({
+    from: Day,
+    to: Day,
+    routeId: Id.optional(),
+    districtId: Id.optional().describe("the route's district"),
+    siteId: SiteOf("the run's planned destination site; within a district scope it narrows your district's runs, wherever they deliver"),
+    stream: Stream.optional(),
+    status: z.enum(['OPEN', 'COMPLETE', 'SHORT', 'MISSED', 'UNSCHEDULED']).optional(),
+    cursor: Cursor,
+    limit: Limit,
+    format: Format,
+  })
   .strict()
   .refine(span, SPAN_MESSAGE);
 export type RouteRunQuery = z.infer<typeof RouteRunQuery>;
 
 export const LegQuery = z
-  .object({ from: Day, to: Day, siteId: Id.optional(), vehicleId: Id.optional(), status: z.enum(['DELIVERED', 'IN_TRANSIT', 'NO_ARRIVAL']).optional(), limit: Limit })
+  .object({
+    from: Day,
+    to: Day,
+    siteId: SiteOf('a leg matches when it left or reached the site'),
+    districtId: Id.optional().describe('a leg matches when either end (the site it left or the site it reached) lies in the district'),
+    stream: Stream.optional().describe('the stream it left as'),
+    vehicleId: Id.optional(),
+    status: z.enum(['DELIVERED', 'IN_TRANSIT', 'NO_ARRIVAL']).optional(),
+    cursor: Cursor,
+    limit: Limit,
+    format: Format,
+  })
   .strict()
   .refine(span, SPAN_MESSAGE);
 export type LegQuery = z.infer<typeof LegQuery>;
 
+/** Station balances per day, or summed per month or year (`period`): in and out add up, stock is the first day's opening and the last day's closing. */
 export const BalanceQuery = z
-  .object({ from: Day, to: Day, siteId: Id.optional(), stream: z.string().regex(/^[A-Z_]{2,32}$/).optional(), limit: Limit })
+  .object({
+    from: Day,
+    to: Day,
+    period: Period.default('day'),
+    siteId: Id.optional(),
+    districtId: Id.optional().describe("the station's district"),
+    stream: Stream.optional(),
+    cursor: Cursor,
+    limit: Limit,
+    format: Format,
+  })
   .strict()
   .refine(span, SPAN_MESSAGE);
 export type BalanceQuery = z.infer<typeof BalanceQuery>;
 
 // ───────── API: views ─────────
-/** kg by how they were weighed. `total` = the sum; ESTIMATED is never a ticket's provenance, only derived figures'. */
+/**
+ * kg by how they were weighed (a ticket's provenance, contracts/api.ts). `total` = the sum.
+ * ESTIMATED here is tickets recorded with a computed estimate while a scale could not weigh (估重);
+ * figures the engine derives (loss allowance, stock) are marked in their own fields.
+ */
 export interface ProvenanceTotals {
   total: number;
   WEIGHED: number;
   STORED_TARE: number;
   KEYED: number;
+  ESTIMATED: number;
 }
 
 export interface TotalsRow {
@@ -192,6 +244,7 @@ export interface DistrictMetrics {
   otherYoY: number | null; // change of OTHER collected against the same period a year before
   sanZengYiJian: boolean | null; // 三增一减: kitchen, recyclable, hazardous up and other down, year on year
   keyedShare: number | null; // share of household kg resting on keyed weights
+  estimatedShare: number | null; // share of household kg resting on estimated weights (估重)
 }
 
 export interface DistrictFigures {
@@ -206,12 +259,28 @@ export interface RouteRunView {
   districtId: string;
   stream: string;
   destinationSiteId: string;
+  /**
+   * COLLECTION: collection trips into the destination. HAUL: a transfer station's trailers hauling on
+   * from originSiteId; its kg are not collected tonnes (they were collected into the station).
+   */
+  kind: 'COLLECTION' | 'HAUL';
+  originSiteId: string | null;
   scheduled: boolean;
+  /** Planned against actual, side by side: trips, and kg (actual = kg.total). */
   plannedTrips: number;
   plannedKg: number;
   trips: number;
   kg: ProvenanceTotals;
+  /**
+   * What the run was judged by, as stored when it was computed: the share of planned tonnes it may fall
+   * short (the route's own kgTolerance, else the deployment's routeKgTolerance) and the tonnes that leaves.
+   * Below minKg the run is SHORT.
+   */
+  tolerance: { share: number; source: 'ROUTE' | 'RULE'; minKg: number };
+  /** max(0, plannedTrips − trips) once the run is judged; 0 while it is OPEN (trips may still come) or UNSCHEDULED. */
+  missedTrips: number;
   unplannedSiteTrips: number;
+  /** OPEN until the day closes; then COMPLETE, SHORT (fewer trips, or kg below tolerance.minKg) or MISSED (no trip); UNSCHEDULED: trips on a day the route does not run. */
   status: 'OPEN' | 'COMPLETE' | 'SHORT' | 'MISSED' | 'UNSCHEDULED';
 }
 
@@ -249,33 +318,32 @@ export interface StationBalanceView {
   mix: Record<string, number>; // district id ('' = unknown) → kg available that day
 }
 
-export interface TraceTicket {
-  id: string;
-  ticketNo: string;
+/** A station's balance over a month or year (BalanceQuery period): flows summed, stock at the ends. */
+export interface StationBalancePeriodView {
   siteId: string;
-  siteCode: string;
-  direction: 'IN' | 'OUT';
+  period: string; // YYYY-MM or YYYY, in the site's calendar (service days)
   stream: string;
-  netKg: number;
-  provenance: string;
-  weighedAt: string;
-  plate: string;
+  days: number; // balance days in the period (within from … to)
+  openingKg: { min: number; max: number }; // the first day's opening
+  inKg: number;
+  outKg: number;
+  lossAllowanceKg: number; // ESTIMATED, summed
+  closingKg: { min: number; max: number }; // ESTIMATED: the last day's closing
+  imbalancedDays: number;
+  /** The day's imbalance furthest from zero (signed), 0 when every day balanced. */
+  worstImbalanceKg: number;
+  provenance: { in: Omit<ProvenanceTotals, 'total'>; out: Omit<ProvenanceTotals, 'total'> };
 }
 
-/** One load, from the route run that collected it, through a transfer station, to the plant. */
-export interface TraceView {
-  ticket: TraceTicket;
-  run: (Pick<RouteRunView, 'routeId' | 'routeCode' | 'serviceDay' | 'status' | 'plannedTrips' | 'trips' | 'plannedKg'> & { netKg: number }) | null;
-  /** When the ticket delivered a departure: that departure and the station pile it came from. */
-  upstream: { leg: CustodyLegView; departure: TraceTicket; runs: { routeId: string; routeCode: string; districtId: string; trips: number; netKg: number }[]; mix: Record<string, number> } | null;
-  /** When the ticket tipped at a transfer station or is a departure: where that pile went. */
-  downstream: { leg: CustodyLegView; arrival: TraceTicket | null }[];
-  anomalies: AnomalyView[];
-}
+// One load's trace (TraceView): contracts/src/trace.ts.
 
 /** Targets as they stand on a day: progress to date, the period's projection, and a ranking of districts per metric. */
-export const TargetProgressQuery = z.object({ asOf: Day, districtId: Id.optional() }).strict();
+export const TargetProgressQuery = z.object({ asOf: Day, districtId: Id.optional(), format: Format }).strict();
 export type TargetProgressQuery = z.infer<typeof TargetProgressQuery>;
+
+/** GET /reconciliation/quality: the report-quality query, and `format` for a spreadsheet (sites, then districts). */
+export const ReportQualityRequest = ReportQualityQuery.extend({ format: Format });
+export type ReportQualityRequest = z.infer<typeof ReportQualityRequest>;
 
 export interface TargetProgress {
   targetId: string;
@@ -297,11 +365,30 @@ export interface TargetProgress {
   of: number;
 }
 
-/** Construction-waste permits: trips and tonnes counted against each, versus approved. */
-export const PermitUsageQuery = z.object({ asOf: Day, permitId: Id.optional() }).strict();
+/**
+ * Construction-waste permits: trips and tonnes counted against each, versus approved. Usage is
+ * counted over from … to (from: the beginning; `asOf` is the older name for `to`); with `period`
+ * it is split into days, months or years, one row per permit and period with usage.
+ */
+export const PermitUsageQuery = z
+  .object({
+    asOf: Day.optional(),
+    from: Day.optional(),
+    to: Day.optional(),
+    period: Period.optional(),
+    permitId: Id.optional(),
+    siteId: Id.optional().describe("the permit's origin or disposal site"),
+    districtId: Id.optional().describe("a permit matches when its origin or disposal site lies in the district"),
+    stream: Stream.optional(),
+    format: Format,
+  })
+  .strict()
+  .refine((q) => (q.to ?? q.asOf) !== undefined && (!q.to || !q.asOf || q.to === q.asOf), { path: ['to'], message: 'give `to` (or `asOf`, the same day)' })
+  .refine((q) => !q.from || !(q.to ?? q.asOf) || span({ from: q.from, to: (q.to ?? q.asOf)! }), SPAN_MESSAGE);
 export type PermitUsageQuery = z.infer<typeof PermitUsageQuery>;
 
-export interface PermitUsage {
+/** What a 处置证 names: origin, carrier, disposal site, stream and validity (days, site calendar). */
+export interface PermitTerms {
   id: string;
   permitNo: string;
   stream: string;
@@ -310,12 +397,17 @@ export interface PermitUsage {
   carrierId: string;
   validFrom: string;
   validTo: string;
-  expired: boolean;
+  approvedKg: number | null;
+  approvedM3: number;
+}
+
+export interface PermitUsage extends PermitTerms {
+  /** With `period`: the day, month or year the usage was counted in. */
+  period?: string;
+  expired: boolean; // on `to`
   trips: number;
   usedKg: number;
   usedM3: number; // ESTIMATED: tonnes at the rule's density (muck ≈ 1.8 t/m³)
-  approvedKg: number | null;
-  approvedM3: number;
   /** The larger of the tonnes and volume shares used. */
   usedShare: number;
 }

@@ -109,11 +109,18 @@ export interface RouteView {
   districtId: string;
   streamCode: StreamCode;
   destinationSiteId: string;
+  /** A haul route's transfer station (its trailers haul from there to the destination); null = a collection route. */
+  originSiteId: string | null;
   scheduleDays: number[];
   shiftStart: string;
   plannedTrips: number;
   plannedKg: number;
   active: boolean;
+  /** First and last day the plan is in force (YYYY-MM-DD); null = open-ended. */
+  effectiveFrom: string | null;
+  effectiveTo: string | null;
+  /** Share of planned tonnes a run may fall short before it is SHORT; null = the deployment's routeKgTolerance. */
+  kgTolerance: number | null;
   vehicleIds: string[];
   points: { ordinal: number; name: string; latitude: number | null; longitude: number | null }[];
 }

@@ -101,6 +101,8 @@ export const RouteInput = z
     districtId: Uuid,
     streamCode: StreamCode,
     destinationSiteId: Uuid,
+    // a haul route: the transfer station its trailers haul from (station → plant); null or absent = a collection route
+    originSiteId: Uuid.nullable().optional(),
     scheduleDays: z.array(z.int().min(1).max(7)).min(1).max(7).refine((d) => new Set(d).size === d.length, 'days must not repeat'),
     shiftStart: HHMM,
     plannedTrips: z.int().min(1).max(100),
@@ -108,8 +110,15 @@ export const RouteInput = z
     vehicleIds: z.array(Uuid).max(200).default([]),
     points: z.array(z.object({ name: Name, latitude: z.number().min(-90).max(90).nullable().optional(), longitude: z.number().min(-180).max(180).nullable().optional() }).strict()).max(500).default([]),
     active: z.boolean().default(true),
+    // the days the plan is in force, both included; null or absent = open-ended
+    effectiveFrom: LocalDate.nullable().optional(),
+    effectiveTo: LocalDate.nullable().optional(),
+    // share of planned tonnes a run may fall short before it is SHORT; null or absent = the deployment's rule
+    kgTolerance: z.number().min(0, 'a share from 0 to 1').max(1, 'a share from 0 to 1').nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.effectiveFrom == null || r.effectiveTo == null || r.effectiveFrom <= r.effectiveTo, { path: ['effectiveTo'], message: 'a route cannot end before it takes effect' })
+  .refine((r) => r.originSiteId == null || r.originSiteId !== r.destinationSiteId, { path: ['originSiteId'], message: 'a haul route cannot deliver to the station it leaves' });
 
 export const PermitInput = z
   .object({

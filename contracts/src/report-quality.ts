@@ -17,16 +17,39 @@ export interface ReportQualityCounts {
   lateTickets: number;
   /** Days the site had an active station device, within the period and up to today. */
   siteDays: number;
-  /** Of those, days without a single ticket. */
+  /** Of those, days without a single ticket (shown; the score judges silence by `silentHours`). */
   silentDays: number;
+  /** Hours the site had an active station device, within the same days. */
+  siteHours: number;
+  /**
+   * Of those, hours in stretches of at least `silentAfterHours` whole clock hours in which none of
+   * the site's devices was heard: no heartbeat, no ticket weighed, no station event. Before the
+   * site's heartbeat history begins, a day with a ticket counts as heard and one without as silent.
+   */
+  silentHours: number;
+  /** How many such silent stretches. */
+  silentSpans: number;
   /** First passes that timed out without a second (OPEN_TICKET_VOIDED station events). */
   openTicketsVoided: number;
+  /**
+   * First passes the site's stations report open now, and of those the ones open longer than
+   * `openTicketOverdueMinutes`: for the period that runs on only (0 for a past one), from each
+   * device's last heartbeat unless that is older than the silence span.
+   */
+  openTickets: number;
+  openTicketsOverdue: number;
   /** Transfer-station balance days (site × day × stream), and those out of balance. */
   balanceDays: number;
   imbalancedDays: number;
-  /** kg weighed at the site(s), and of those the kg resting on a keyed weight. */
+  /** kg weighed at the site(s), and of those the kg resting on a keyed weight, and on an estimated one (估重). */
   kg: number;
   keyedKg: number;
+  estimatedKg: number;
+  /** Indicator and journal faults the stations signed (SCALE_FAULT_EVENT_TYPES), and the site-days with at least one. */
+  scaleFaults: number;
+  scaleFaultDays: number;
+  /** Anti-cheat events the stations signed (INTEGRITY_EVENT_TYPES): jumps, no return to zero, a card at two lanes, repeats. */
+  integrityEvents: number;
 }
 
 export interface ReportQualityScore {
@@ -44,6 +67,10 @@ export interface ReportQuality {
   from: string;
   to: string; // the last day counted: the period's end, or today when the period runs on
   lateAfterMinutes: number;
+  silentAfterHours: number;
+  openTicketOverdueMinutes: number;
+  /** When the open first passes were counted (the period runs on), or null (a past period: none counted). */
+  openTicketsAsOf: string | null;
   weights: { timeliness: number; completeness: number; consistency: number };
   sites: (ReportQualityScore & { siteId: string; districtId: string })[];
   /** Empty for an operator, who sees one site. */

@@ -17,6 +17,14 @@ export const StationEventQuery = z
   .refine((q) => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), { path: ['to'], message: '`to` must not precede `from`' });
 export type StationEventQuery = z.infer<typeof StationEventQuery>;
 
+/**
+ * Events that question a weighing: reconciliation raises findings from them
+ * (server/src/reconciliation/integrity.ts) and the report-quality score counts them against consistency.
+ */
+export const INTEGRITY_EVENT_TYPES = ['WEIGHT_JUMP', 'NO_ZERO_RETURN', 'CARD_AT_TWO_LANES', 'REPEAT_WEIGHING'] as const satisfies readonly StationEventType[];
+/** Faults of the indicator or the journal, or the scale taken out of service: weighings may be missing; the report-quality score counts the days with one against completeness. */
+export const SCALE_FAULT_EVENT_TYPES = ['FRAME_RATE_FAULT', 'CHECKSUM_FAULTS', 'JOURNAL_QUARANTINE', 'SCALE_OUT_OF_SERVICE'] as const satisfies readonly StationEventType[];
+
 /** A station event as the API and the live feed (`station.event`) show it. */
 export interface StationEventView {
   id: string;

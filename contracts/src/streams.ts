@@ -54,7 +54,8 @@ export const UserRole = z.enum(['ADMIN', 'OPERATOR', 'DISPATCHER', 'INSPECTOR'])
 export type UserRole = z.infer<typeof UserRole>;
 export const Direction = z.enum(['IN', 'OUT']);
 export type Direction = z.infer<typeof Direction>;
-export const WeightSource = z.enum(['WEIGHED', 'STORED', 'KEYED']);
+// ESTIMATED (估重): computed while the scale could not weigh; the weakest source (contracts/estimate.ts).
+export const WeightSource = z.enum(['WEIGHED', 'STORED', 'KEYED', 'ESTIMATED']);
 export type WeightSource = z.infer<typeof WeightSource>;
 export const PeriodKind = z.enum(['DAY', 'MONTH', 'QUARTER', 'YEAR']);
 export type PeriodKind = z.infer<typeof PeriodKind>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CARD_UID_PATTERN, CARD_UID_RULE } from './card-uid.js';
+import { EstimateBasis, estimatedNetKg } from './estimate.js';
 import { Direction, StreamCode, WeightSource } from './streams.js';
 import { ABSURD_KG } from './weights.js';
 
@@ -20,6 +21,7 @@ const Kg = z.int('weights are integers in kg').min(0, 'weights cannot be negativ
 export const TicketFlag = z.enum([
   'KEYED', // a weight was typed in by an operator
   'STORED_TARE', // one-pass weighing against the vehicle's registered tare
+  'ESTIMATED', // 估重: the scale could not weigh; the weight was computed from the vehicle's history (see `estimate`)
   'TARE_DEVIATION', // measured tare differs from the stored tare beyond tolerance
   'OVERWEIGHT', // gross above the vehicle's registered maximum
   'PLATE_MISMATCH', // camera plate differs from the card's vehicle
@@ -42,7 +44,7 @@ export const TicketBody = z
     grossKg: Kg.min(1, 'gross must be positive'),
     tareKg: Kg,
     netKg: Kg,
-    grossSource: z.enum(['WEIGHED', 'KEYED']),
+    grossSource: z.enum(['WEIGHED', 'KEYED', 'ESTIMATED']),
     tareSource: WeightSource,
     firstAt: DeviceTime,
     secondAt: DeviceTime.nullable(),
@@ -52,6 +54,9 @@ export const TicketBody = z
     operator: z.string().min(1).max(64).nullable(),
     flags: z.array(TicketFlag).max(16),
     software: z.string().min(1).max(64),
+    // Only on an ESTIMATED ticket, and then required: how the weight was computed. Optional, not
+    // nullable, so tickets signed before it existed keep their exact bytes.
+    estimate: EstimateBasis.optional(),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -64,6 +69,26 @@ export const TicketBody = z
     }
     if ((t.tareSource === 'STORED') !== t.flags.includes('STORED_TARE')) {
       ctx.addIssue({ code: 'custom', path: ['flags'], message: 'a stored tare must carry the STORED_TARE flag, and only a stored tare may' });
+    }
+    const estimated = t.grossSource === 'ESTIMATED' || t.tareSource === 'ESTIMATED';
+    if (estimated !== t.flags.includes('ESTIMATED')) {
+      ctx.addIssue({ code: 'custom', path: ['flags'], message: 'an estimated weight must carry the ESTIMATED flag, and only an estimated weight may' });
+    }
+    if (estimated !== (t.estimate !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['estimate'], message: estimated ? 'an estimated weight must say how it was estimated (estimate basis missing)' : 'only an estimated weight carries an estimate basis' });
+    }
+    if (estimated) {
+      // 估重 is one record of a load nobody weighed: the gross is the estimate, the tare the
+      // registered one (STORED) or the sampled tickets' (ESTIMATED); nothing was keyed or weighed.
+      if (t.grossSource !== 'ESTIMATED') ctx.addIssue({ code: 'custom', path: ['grossSource'], message: 'an estimated ticket estimates its gross' });
+      if (t.tareSource !== 'ESTIMATED' && t.tareSource !== 'STORED') ctx.addIssue({ code: 'custom', path: ['tareSource'], message: 'an estimated ticket takes its tare from the registry (STORED) or estimates it' });
+      if (t.secondAt !== null) ctx.addIssue({ code: 'custom', path: ['secondAt'], message: 'an estimated ticket is one record, with no second pass' });
+      if (t.estimate?.method === 'RATED_LOAD_SHARE' && t.tareSource !== 'STORED') ctx.addIssue({ code: 'custom', path: ['tareSource'], message: 'a rated-load estimate rests on the stored tare' });
+      // DOMAIN.md: manual entries need an operator, a reason and a supervisor; an estimate is one
+      if (t.operator === null) ctx.addIssue({ code: 'custom', path: ['operator'], message: 'an estimate is recorded by a named operator' });
+      else if (t.estimate && t.estimate.supervisor.trim() === t.operator.trim()) ctx.addIssue({ code: 'custom', path: ['estimate', 'supervisor'], message: 'the supervisor of an estimate must be someone other than the operator' });
+      const net = t.estimate ? estimatedNetKg(t.estimate) : null;
+      if (net !== null && net !== t.netKg) ctx.addIssue({ code: 'custom', path: ['netKg'], message: `the estimate basis gives ${net} kg net, the ticket says ${t.netKg}` });
     }
     if (t.tareSource === 'WEIGHED' && t.grossSource === 'WEIGHED' && t.secondAt === null) {
       ctx.addIssue({ code: 'custom', path: ['secondAt'], message: 'a two-pass weighing needs the second pass time' });
@@ -99,6 +124,8 @@ export const StationEventType = z.enum([
   'REFUSED_AT_LANE', // a vehicle refused by the lane checks (unknown card, banned, stream, permit…)
   'OPEN_TICKET_VOIDED', // a first pass timed out without a second
   'KEYED_WEIGHT', // an operator keyed a weight in
+  'ESTIMATED_WEIGHT', // 估重: an operator recorded a load with a computed estimate while the scale could not weigh
+  'SCALE_OUT_OF_SERVICE', // an operator took a lane's scale out of service (calibration, repair), or put it back
   'JOURNAL_QUARANTINE', // damaged journal records found and set aside at start-up
 ]);
 export type StationEventType = z.infer<typeof StationEventType>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { rulesFromEnv } from './reconciliation/rules-env.js';
+import type { ReconRules } from './reconciliation/rules.js';
 
 // Every setting the server reads, validated once at boot. README lists them all.
 const Env = z.object({
@@ -13,17 +15,20 @@ const Env = z.object({
   BODY_LIMIT_KB: z.coerce.number().int().min(16).max(65536).default(256),
   INGEST_BODY_LIMIT_KB: z.coerce.number().int().min(64).max(65536).default(8192),
   DEVICE_CLOCK_SKEW_S: z.coerce.number().int().min(5).max(86_400).default(300),
+  DEVICE_STATUS_WRITE_S: z.coerce.number().int().min(1).max(3600).default(60),
   TICKET_MAX_FUTURE_S: z.coerce.number().int().min(0).max(86_400 * 7).default(3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_TICKETS_PER_MINUTE: z.coerce.number().min(0).max(6000).default(30),
 });
-export type Config = z.infer<typeof Env>;
+export type Config = z.infer<typeof Env> & {
+  /** Reconciliation rules the deployment overrides (HAULPROOF_RECON_*, see reconciliation/rules-env.ts); the rest keep their defaults. */
+  reconRules: Partial<ReconRules>;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  const recon = rulesFromEnv(env);
+  const lines = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...recon.issues].map((l) => `  ${l}`);
+  if (!parsed.success || lines.length) throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  return { ...parsed.data, reconRules: recon.overrides };
 }

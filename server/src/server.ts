@@ -14,6 +14,7 @@ import { LivePublisher } from './live/publisher.js';
 import { attachLiveSockets } from './live/socket.js';
 import { createReconciliation } from './reconciliation/index.js';
 import { UserRepository } from './repositories/user.repository.js';
+import { RegistryChanges } from './services/registry/registry-changes.js';
 import { TicketRepository } from './repositories/ticket.repository.js';
 import { TicketService } from './services/ticket.service.js';
 import { TokenService } from './services/tokens.js';
@@ -43,6 +44,7 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
   const live = new LivePublisher();
   const users = new UserRepository(db.prisma);
   const tickets = new TicketService(new TicketRepository(db.pool), live);
+  const registryChanges = new RegistryChanges();
   const ctx: AppContext = {
     config,
     db,
@@ -52,7 +54,8 @@ export async function startServer(config: Config, databaseUrl: string, log: Logg
     live,
     tickets,
     presence: new DevicePresence(),
-    reconciliation: createReconciliation({ db, live, log, users, tickets }),
+    reconciliation: createReconciliation({ db, live, log, users, tickets, registryChanges }, { rules: config.reconRules }),
+    registryChanges,
   };
   ctx.reconciliation.worker.start();
   const app = createApp(ctx);

@@ -8,6 +8,7 @@ import { withFailpoints } from './failpoint-journal.js';
 import { SqliteJournal } from './journal/journal.js';
 import type { IntegrityReport } from './journal/integrity.js';
 import { loadDeviceKey } from './keys.js';
+import { heartbeatOpenTickets } from './live/heartbeat.js';
 import { Uplink } from './live/uplink.js';
 import { Forwarder } from './outbox/forwarder.js';
 import { HttpIngestTransport } from './outbox/ingest-client.js';
@@ -134,6 +135,9 @@ export class StationAgent {
             openTicketTimeoutMs: config.policy.openTicketTimeoutHours * 3_600_000,
             repeatWithinMs: config.policy.repeatWithinMinutes * 60_000,
             tareDeviationShare: config.policy.tareDeviationPercent / 100,
+            estimateSamples: config.policy.estimateSamples,
+            estimateMinSamples: config.policy.estimateMinSamples,
+            estimateRatedLoadShare: config.policy.estimateRatedLoadPercent === null ? null : config.policy.estimateRatedLoadPercent / 100,
           },
           readers: laneConfig.readers,
         },
@@ -207,6 +211,7 @@ export class StationAgent {
       lastFrameAt: Object.fromEntries(this.lanes.map((l) => [l.code, this.lastFrameAt.get(l.code) ?? null])),
       readers: s.readers,
       alarms: Object.keys(s.alarms),
+      openTickets: heartbeatOpenTickets(this.journal),
     };
   }
 

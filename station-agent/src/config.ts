@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { StreamCode } from '@haulproof/contracts';
+import { ESTIMATE_MAX_SAMPLES, ESTIMATE_MIN_SAMPLES, StreamCode } from '@haulproof/contracts';
 import { z } from 'zod';
 import { FAILPOINTS } from './failpoints.js';
 
@@ -47,9 +47,15 @@ export const AgentConfig = z
         openTicketTimeoutHours: z.number().min(0.1).max(24 * 7).default(12),
         repeatWithinMinutes: z.number().min(0).max(24 * 60).default(10),
         tareDeviationPercent: z.number().min(0.1).max(50).default(3),
+        /** 估重 while a scale cannot weigh: the median of the vehicle's newest weighed tickets… */
+        estimateSamples: z.int().min(ESTIMATE_MIN_SAMPLES).max(ESTIMATE_MAX_SAMPLES).default(5),
+        estimateMinSamples: z.int().min(ESTIMATE_MIN_SAMPLES).max(ESTIMATE_MAX_SAMPLES).default(ESTIMATE_MIN_SAMPLES),
+        /** …else this share of its rated load (registered max gross − stored tare); null: refuse instead. */
+        estimateRatedLoadPercent: z.number().min(1).max(100).nullable().default(null),
       })
       .strict()
-      .default({ openTicketTimeoutHours: 12, repeatWithinMinutes: 10, tareDeviationPercent: 3 }),
+      .refine((p) => p.estimateMinSamples <= p.estimateSamples, { path: ['estimateMinSamples'], message: 'cannot need more samples than are taken (estimateSamples)' })
+      .default({ openTicketTimeoutHours: 12, repeatWithinMinutes: 10, tareDeviationPercent: 3, estimateSamples: 5, estimateMinSamples: ESTIMATE_MIN_SAMPLES, estimateRatedLoadPercent: null }),
     stability: z.object({ windowMs: z.int().min(500).max(10_000).default(2000), toleranceE: z.int().min(1).max(3).default(1) }).strict().default({ windowMs: 2000, toleranceE: 1 }),
     print: z.object({ enabled: z.boolean().default(true), font: z.string().nullable().default(null) }).strict().default({ enabled: true, font: null }),
     /** Test-only: the agent kills itself with SIGKILL at this step. */

@@ -41,7 +41,7 @@ export interface OpenTicket {
   stream: StreamCode;
   direction: 'IN' | 'OUT';
   firstKg: number;
-  firstSource: 'WEIGHED' | 'KEYED';
+  firstSource: 'WEIGHED' | 'KEYED'; // an estimate is one whole record, never a first pass
   firstAt: number; // ms
   route: string | null;
   permit: string | null;
@@ -70,6 +70,11 @@ export interface TicketJournal {
    * absent, they do not hide older tickets.
    */
   lastTicketFor(plate: string, sinceMs: number): JournalEntry | undefined;
+  /**
+   * This plate's tickets, newest first (by completion time, then seq), at most `limit`, leaving
+   * out tickets a later void record voided: the history an estimate (估重) is computed from.
+   */
+  recentTicketsFor(plate: string, limit: number): JournalEntry[];
 
   /** Stores a first pass. Throws InvalidRecordError if the plate already has an open ticket. */
   saveOpenTicket(o: OpenTicket): void;

@@ -118,19 +118,19 @@ describe('XLSX export', () => {
     const json = (await admin.get(path)).body as DistrictFigures;
     expect(body).toHaveLength(json.rows.length);
     json.rows.forEach((r, i) => {
-      expect(body[i]).toEqual([r.period, r.districtId ?? 'UNATTRIBUTED', r.stream, r.collected.total, r.collected.WEIGHED, r.collected.STORED_TARE, r.collected.KEYED, r.disposed.total, r.disposed.WEIGHED, r.disposed.STORED_TARE, r.disposed.KEYED, r.apportionedKg, r.collected.total / 1000, r.disposed.total / 1000]);
+      expect(body[i]).toEqual([r.period, r.districtId ?? 'UNATTRIBUTED', r.stream, r.collected.total, r.collected.WEIGHED, r.collected.STORED_TARE, r.collected.KEYED, r.collected.ESTIMATED, r.disposed.total, r.disposed.WEIGHED, r.disposed.STORED_TARE, r.disposed.KEYED, r.disposed.ESTIMATED, r.apportionedKg, r.collected.total / 1000, r.disposed.total / 1000]);
       expect(Number.isInteger(body[i]![3])).toBe(true);
     });
     expect(ws.getCell('D2').numFmt).toBe('#,##0');
-    expect(ws.getCell('M2').numFmt).toBe('#,##0.000');
+    expect(ws.getCell('O2').numFmt).toBe('#,##0.000');
   });
 
   test('totals: the same rows as JSON', async () => {
     const path = `/api/v1/reconciliation/totals?from=${FROM}&to=${TO}&period=month&groupBy=site,stream,direction`;
     const { rows } = await sheetOf(`${path}&format=xlsx`);
     const json = ((await admin.get(path)).body as { rows: TotalsRow[] }).rows;
-    expect(rows[0]).toEqual(['期间 Period', '站点 Site ID', '区 District ID', '品类 Stream', '方向 Direction', '车次 Tickets', '净重 net (kg)', '称重 weighed (kg)', '预置皮重 stored tare (kg)', '手工录入 keyed (kg)', '净重 Net (t)']);
-    expect(rows.slice(1)).toEqual(json.map((r) => [r.period, r.siteId, undefined, r.stream, r.direction, r.tickets, r.kg.total, r.kg.WEIGHED, r.kg.STORED_TARE, r.kg.KEYED, r.kg.total / 1000]));
+    expect(rows[0]).toEqual(['期间 Period', '站点 Site ID', '区 District ID', '品类 Stream', '方向 Direction', '车次 Tickets', '净重 net (kg)', '称重 weighed (kg)', '预置皮重 stored tare (kg)', '手工录入 keyed (kg)', '估重 estimated (kg)', '净重 Net (t)']);
+    expect(rows.slice(1)).toEqual(json.map((r) => [r.period, r.siteId, undefined, r.stream, r.direction, r.tickets, r.kg.total, r.kg.WEIGHED, r.kg.STORED_TARE, r.kg.KEYED, r.kg.ESTIMATED, r.kg.total / 1000]));
   });
 });
 

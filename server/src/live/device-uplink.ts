@@ -1,8 +1,9 @@
 import type { Namespace, Server as IoServer, Socket } from 'socket.io';
 import { z } from 'zod';
-import { ABSURD_KG, LaneStateName, type DeviceToServerEvents } from '@haulproof/contracts';
+import { ABSURD_KG, Heartbeat, LaneStateName, UplinkLaneCode, type DeviceToServerEvents } from '@haulproof/contracts';
 import { deviceRequestMessage, verifyBytes } from '@haulproof/contracts/signing';
 import type { AppContext } from '../context.js';
+import { DeviceStatusRepository } from '../repositories/device-status.repository.js';
 import { SecurityEventRepository } from '../repositories/security-event.repository.js';
 import { StationDeviceRepository, type StationDeviceRow } from '../repositories/station-device.repository.js';
 import { devicePublicKey } from '../services/record-verifier.js';
@@ -16,6 +17,8 @@ export interface DeviceUplinkOptions {
   sampleIntervalMs?: number;
   /** How often a heartbeat may refresh station_device.last_seen_at. */
   touchEveryMs?: number;
+  /** How often a device's heartbeat may be written to station_device_status (a new clock hour always is). */
+  statusEveryMs?: number;
 }
 
 interface DeviceData {
@@ -27,24 +30,21 @@ type DeviceSocket = Socket<DeviceToServerEvents, Record<string, never>, Record<s
 
 // What a device may send. Live only, nothing here is evidence; still, nothing unchecked reaches a screen.
 const DeviceTime = z.iso.datetime({ offset: true });
-const Lane = z.string().regex(/^[A-Za-z0-9_-]{1,48}$/);
+const Lane = UplinkLaneCode;
 const Sample = z.object({ lane: Lane, at: DeviceTime, kg: z.int().min(-ABSURD_KG).max(ABSURD_KG).nullable(), stable: z.boolean().nullable(), overload: z.boolean(), underload: z.boolean() });
 const Samples = z.array(Sample).max(500);
 const LaneState = z.object({ lane: Lane, state: LaneStateName, plate: z.string().max(16).nullable(), message: z.string().max(500).nullable(), at: DeviceTime });
-const Heartbeat = z.object({
-  at: DeviceTime,
-  softwareVersion: z.string().min(1).max(64),
-  queueDepth: z.int().min(0),
-  lastSeq: z.int().min(0),
-  lastFrameAt: z.record(Lane, DeviceTime.nullable()),
-  readers: z.record(z.string().max(128), z.enum(['ready', 'absent', 'error'])),
-  alarms: z.array(z.string().max(200)).max(50),
-});
 const Handshake = z.object({
   device: z.string().regex(/^[A-Z0-9_-]{2,48}$/),
   ts: z.iso.datetime({ offset: true }),
   sig: z.string().regex(/^[A-Za-z0-9+/]{86}==$/),
 });
+
+/** Why a heartbeat was refused, in the ack: the first few issues, each with its path. */
+function refusedHeartbeat(err: z.ZodError): string {
+  const issues = err.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'heartbeat'}: ${i.message}`);
+  return `heartbeat refused: ${issues.join('; ')}${err.issues.length > 3 ? ` (and ${err.issues.length - 3} more)` : ''}`;
+}
 
 /** An Error whose message the device sees in `connect_error`; `data.status` tells "fix your key or clock" (401/403) from "retry" (503). */
 function refusal(status: number, message: string): Error {
@@ -57,7 +57,9 @@ function refusal(status: number, message: string): Error {
  * deviceRequestMessage('SOCKET', '/devices', ts, <empty body>). Each handshake signature is good
  * once, so a device signs afresh for every (re)connection (socket.io-client: `auth` as a function).
  * Samples, lane states and heartbeats are relayed to the people who may see the device's site;
- * connecting and disconnecting are announced as device.status.
+ * connecting and disconnecting are announced as device.status. Heartbeats are checked against
+ * the contracts schema (a bad one is refused in its ack) and written down, throttled, for report
+ * quality: the device's last status and the clock hours it was heard in.
  */
 export class DeviceUplink {
   private readonly nsp: DeviceNamespace;
@@ -65,17 +67,18 @@ export class DeviceUplink {
   private readonly opts: Required<DeviceUplinkOptions>;
   private readonly log: AppContext['log'];
   private readonly usedSignatures = new Map<string, number>(); // sig → when it stops mattering (ms)
+  private readonly statusWrittenAt = new Map<string, number>(); // device id → when its status was last written (ms)
   private unsubscribe: (() => void) | null = null;
   private closing = false;
 
   constructor(
     io: IoServer,
-    private readonly deps: Pick<AppContext, 'live' | 'presence' | 'log'> & { devices: StationDeviceRepository; security: SecurityEventRepository; maxSkewSeconds: number },
+    private readonly deps: Pick<AppContext, 'live' | 'presence' | 'log'> & { devices: StationDeviceRepository; status: DeviceStatusRepository; security: SecurityEventRepository; maxSkewSeconds: number },
     options: DeviceUplinkOptions = {},
   ) {
     this.nsp = io.of(UPLINK_NAMESPACE) as unknown as DeviceNamespace;
     this.feed = new LaneFeedRelay(io.of('/'));
-    this.opts = { sampleIntervalMs: 200, touchEveryMs: 60_000, ...options };
+    this.opts = { sampleIntervalMs: 200, touchEveryMs: 60_000, statusEveryMs: 60_000, ...options };
     this.log = deps.log.child({ module: 'device-uplink' });
   }
 
@@ -149,6 +152,7 @@ export class DeviceUplink {
       this.feed.emit('lane.sample', { deviceCode: device.code, siteId: device.siteId, lane: s.lane, at: s.at, kg: s.kg, stable: s.stable, overload: s.overload, underload: s.underload }, scope),
     );
     let touchedAt = Date.now();
+    let refusedOnce = false;
 
     socket.on('lane.sample', (raw) => {
       const batch = Samples.safeParse(raw);
@@ -162,14 +166,27 @@ export class DeviceUplink {
     });
     socket.on('heartbeat', (raw, ack) => {
       const serverNow = Date.now();
-      if (typeof ack === 'function') ack({ serverTime: new Date(serverNow).toISOString() });
+      const reply = (refused?: string) => {
+        // The server time goes back even with a refusal: the station's clock offset does not depend on its figures.
+        if (typeof ack === 'function') ack({ serverTime: new Date(serverNow).toISOString(), ...(refused ? { refused } : {}) });
+      };
       const hb = Heartbeat.safeParse(raw);
-      if (!hb.success) return this.invalid(device, 'heartbeat', hb.error);
+      if (!hb.success) {
+        reply(refusedHeartbeat(hb.error));
+        // An agent sends one every 10 s: say it once per connection, then quietly.
+        if (!refusedOnce) this.log.warn({ device: device.code, issues: hb.error.issues.slice(0, 3) }, 'refused a heartbeat that does not match the contract');
+        else this.invalid(device, 'heartbeat', hb.error);
+        refusedOnce = true;
+        return;
+      }
+      reply();
       const h = hb.data;
       this.deps.presence.heartbeat(device.id, h.queueDepth, new Date(serverNow));
+      this.recordStatus(device, h, serverNow);
       // Device clock minus server clock, as seen on arrival (includes the one-way network delay).
       const clockOffsetMs = Date.parse(h.at) - serverNow;
-      this.feed.emit('device.heartbeat', { deviceCode: device.code, siteId: device.siteId, at: h.at, queueDepth: h.queueDepth, lastSeq: h.lastSeq, clockOffsetMs, readers: h.readers, alarms: h.alarms }, scope);
+      const openTickets = h.openTickets ? { count: h.openTickets.count, oldestAt: h.openTickets.oldestAt } : null;
+      this.feed.emit('device.heartbeat', { deviceCode: device.code, siteId: device.siteId, at: h.at, queueDepth: h.queueDepth, lastSeq: h.lastSeq, clockOffsetMs, readers: h.readers, alarms: h.alarms, openTickets }, scope);
       if (serverNow - touchedAt >= this.opts.touchEveryMs) {
         touchedAt = serverNow;
         void this.seen(device, false);
@@ -190,6 +207,22 @@ export class DeviceUplink {
     } catch (err) {
       this.log.warn({ err, device: device.code }, 'could not record device presence');
     }
+  }
+
+  /**
+   * Writes the heartbeat down (station_device_status, and the clock hour as heard) at most every
+   * `statusEveryMs` per device, however chatty the agent or often it reconnects, and always in a
+   * new clock hour so the hour is never missed. The skipped heartbeats only refresh memory.
+   */
+  private recordStatus(device: StationDeviceRow, h: Heartbeat, serverNow: number): void {
+    if (this.closing) return;
+    const last = this.statusWrittenAt.get(device.id);
+    const sameHour = last !== undefined && Math.floor(last / 3_600_000) === Math.floor(serverNow / 3_600_000);
+    if (last !== undefined && serverNow - last < this.opts.statusEveryMs && sameHour) return;
+    this.statusWrittenAt.set(device.id, serverNow);
+    this.deps.status
+      .record({ deviceId: device.id, heardAt: new Date(serverNow), reportedAt: h.at, softwareVersion: h.softwareVersion, queueDepth: h.queueDepth, openTickets: h.openTickets })
+      .catch((err: unknown) => this.log.warn({ err, device: device.code }, 'could not record a device heartbeat'));
   }
 
   private invalid(device: StationDeviceRow, event: string, err: z.ZodError): void {
@@ -214,5 +247,10 @@ export function attachDeviceUplink(
   ctx: Pick<AppContext, 'live' | 'presence' | 'log' | 'config'> & { db: Pick<AppContext['db'], 'pool'> },
   options?: DeviceUplinkOptions,
 ): DeviceUplink {
-  return new DeviceUplink(io, { ...ctx, devices: new StationDeviceRepository(ctx.db.pool), security: new SecurityEventRepository(ctx.db.pool), maxSkewSeconds: ctx.config.DEVICE_CLOCK_SKEW_S }, options).start();
+  const pool = ctx.db.pool;
+  return new DeviceUplink(
+    io,
+    { ...ctx, devices: new StationDeviceRepository(pool), status: new DeviceStatusRepository(pool), security: new SecurityEventRepository(pool), maxSkewSeconds: ctx.config.DEVICE_CLOCK_SKEW_S },
+    { statusEveryMs: ctx.config.DEVICE_STATUS_WRITE_S * 1000, ...options },
+  ).start();
 }

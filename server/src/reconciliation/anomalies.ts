@@ -1,7 +1,8 @@
 // One constructor for findings, so every kind carries the same scope fields.
 // Natural keys: <KIND>:<ticket id> for a weighing, <KIND>:<out ticket id> for a leg,
 // <KIND>:<route id>:<day> for a run, <KIND>:<site id>:<stream>:<day> for a balance,
-// <KIND>:<site id>:<day> for capacity. A key names exactly one service day.
+// <KIND>:<site id>:<day> for capacity, <KIND>:<card uid>:<day> for a card (integrity.ts).
+// A key names exactly one service day.
 import type { AnomalyKind, StreamCode } from '@haulproof/contracts';
 import type { AnomalyCandidate, Day } from './types.js';
 

@@ -10,6 +10,12 @@
 // A broken balance is written off, as after a stocktake: the next day starts from
 // "anything between empty and the carry limit", so one loss is reported once.
 //
+// Estimated tonnes (估重, recorded while a scale could not weigh) cannot prove an imbalance,
+// as they cannot prove a custody leg's difference (custody.ts): the tolerance grows by every
+// estimated kg in and out, as if each estimate could be wrong by all of itself. A day whose
+// gap its estimates could explain is not broken; a gap beyond that still is. The stock
+// interval itself is left as computed, so the carried stock does not drift wider.
+//
 // The same pass keeps each pile's district mix: carried stock plus today's inbound,
 // by district. Departures are shared out by it (attribution.ts).
 import { addMix, apportion } from './apportion.js';
@@ -24,7 +30,7 @@ export interface BalanceResult {
   anomalies: AnomalyCandidate[];
 }
 
-const zero = (): ProvenanceKg => ({ WEIGHED: 0, STORED_TARE: 0, KEYED: 0 });
+const zero = (): ProvenanceKg => ({ WEIGHED: 0, STORED_TARE: 0, KEYED: 0, ESTIMATED: 0 });
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /**
@@ -64,7 +70,8 @@ export function stationBalancesForDay(day: Day, tickets: readonly ReconTicket[],
     const allowance = Math.round(p.inKg * stationLossShare(rules, p.stream));
     const closingMin = openingMin + p.inKg - p.outKg - allowance;
     const closingMax = openingMax + p.inKg - p.outKg;
-    const tolerance = Math.max(rules.balanceToleranceKg, Math.round((p.inKg + p.outKg) * rules.balanceToleranceShare));
+    const estimatedKg = p.inProv.ESTIMATED + p.outProv.ESTIMATED;
+    const tolerance = Math.max(rules.balanceToleranceKg, Math.round((p.inKg + p.outKg) * rules.balanceToleranceShare)) + estimatedKg;
     const limit = rules.stationCarryLimitKg;
     const imbalance = closingMin > limit + tolerance ? closingMin - limit : closingMax < -tolerance ? closingMax : 0;
     const carriedMin = imbalance !== 0 ? 0 : clamp(closingMin, 0, limit);
@@ -81,7 +88,7 @@ export function stationBalancesForDay(day: Day, tickets: readonly ReconTicket[],
       const site = registry.sites.get(p.siteId)!;
       const why = [
         `opening stock ${kg(openingMin)} … ${kg(openingMax)}; in ${kg(p.inKg)}; out ${kg(p.outKg)}; loss allowed 0 … ${kg(allowance)} (${Math.round(stationLossShare(rules, p.stream) * 1000) / 10} % of inbound)`,
-        `closing stock ${kg(closingMin)} … ${kg(closingMax)}; a station may carry 0 … ${kg(limit)} overnight (tolerance ${kg(tolerance)})`,
+        `closing stock ${kg(closingMin)} … ${kg(closingMax)}; a station may carry 0 … ${kg(limit)} overnight (tolerance ${kg(tolerance)}${estimatedKg > 0 ? `, of which ${kg(estimatedKg)} for estimated weights (估重)` : ''})`,
         imbalance > 0 ? `at least ${kg(imbalance)} beyond what the station can hold: waste left unweighed, or inbound weights are inflated` : `${kg(-imbalance)} more left than came in: outbound weights are inflated, or inbound loads were not weighed`,
         `the stock is written off: tomorrow starts from 0 … ${kg(limit)}`,
       ];

@@ -6,6 +6,8 @@
 //   capacity  — a site's intake for a closed day above its stated capacity.
 // A delivered load is weighed twice (departure and arrival). Checks about the load
 // rather than the weighing are made once, on the departure, so one load is one finding.
+// An estimated weight (估重) was never on a scale: it can show neither an overweight truck
+// nor a manipulated tare, so the weighing checks leave it out.
 import type { StreamCode } from '@haulproof/contracts';
 import { anomaly, type AnomalyScope } from './anomalies.js';
 import { kg, signedKg } from './format.js';
@@ -44,10 +46,10 @@ export function checksForDay(day: Day, tickets: readonly ReconTicket[], arrivals
     if (vehicle && !vehicle.streams.has(t.stream) && !checkedOnDeparture) {
       raise('VEHICLE_STREAM_UNREGISTERED', `${plate} carried ${t.stream}, which it is not registered for (${t.ticketNo} at ${site.code})`, [`${plate} is registered for ${[...vehicle.streams].sort().join(', ') || 'nothing'}`]);
     }
-    if (vehicle && t.grossKg > vehicle.maxGrossKg && !(out && out.grossKg > vehicle.maxGrossKg)) {
+    if (vehicle && t.provenance !== 'ESTIMATED' && t.grossKg > vehicle.maxGrossKg && !(out && out.provenance !== 'ESTIMATED' && out.grossKg > vehicle.maxGrossKg)) {
       raise('OVERWEIGHT', `${plate} weighed ${kg(t.grossKg)} gross at ${site.code}, above its registered maximum of ${kg(vehicle.maxGrossKg)} (${t.ticketNo})`, [`over by ${kg(t.grossKg - vehicle.maxGrossKg)}`], { grossKg: t.grossKg, maxGrossKg: vehicle.maxGrossKg });
     }
-    if (vehicle?.storedTareKg && t.tareSource !== 'STORED') {
+    if (vehicle?.storedTareKg && t.tareSource !== 'STORED' && t.tareSource !== 'ESTIMATED') {
       const deviation = t.tareKg - vehicle.storedTareKg;
       const allowed = Math.max(rules.tareToleranceKg, Math.round(vehicle.storedTareKg * rules.tareToleranceShare));
       if (Math.abs(deviation) > allowed) {

@@ -4,10 +4,12 @@
 //   inbound weighing at another site that began within the custody window.
 // A truck cannot be loaded twice without unloading, so a next weighing that is
 // another departure (or at the same site) means the first load went somewhere unweighed.
+// It must arrive where its permit, or with no permit its route, names (destination.ts).
 import { kg, minutes, signedKg } from './format.js';
 import type { ReconRules } from './rules.js';
 import { transitLossShare } from './rules.js';
 import { anomaly } from './anomalies.js';
+import { expectedDestination } from './destination.js';
 import type { VehicleTimelines } from './timeline.js';
 import type { AnomalyCandidate, CustodyLegRow, Day, ReconTicket, Registry } from './types.js';
 
@@ -71,18 +73,31 @@ function leg(out: ReconTicket, next: ReconTicket | null, registry: Registry, rul
   const minKg = out.netKg - Math.round(out.netKg * transitLossShare(rules, out.stream)) - tol;
   const maxKg = out.netKg + tol;
   const weightOk = next.netKg >= minKg && next.netKg <= maxKg;
-  const permit = out.permitId ? registry.permits.get(out.permitId) : undefined;
-  const expected = permit?.disposalSiteId ?? null;
+  // 估重: an end recorded with an estimate was never weighed, so it cannot prove a difference.
+  // The leg is still matched on custody (vehicle, window, destination, stream); only the weight
+  // comparison is left out, and the explanation says so.
+  const estimatedEnds = [out.provenance === 'ESTIMATED' ? 'departure' : null, next.provenance === 'ESTIMATED' ? 'arrival' : null].filter((e): e is string => e !== null);
+  const weightCompared = estimatedEnds.length === 0;
+  const destination = expectedDestination(out, next.siteId, registry);
+  const expected = destination?.siteId ?? null;
   why.push(
     `arrival ${next.ticketNo}: the same vehicle's next weighing, inbound at ${to.code}, began ${transit} min after departure (window ${rules.custodyWindowMinutes} min)`,
-    `arrived with ${kg(next.netKg)} (${signedKg(diff)}; allowed ${kg(minKg)} … ${kg(maxKg)})${weightOk ? '' : ' — OUTSIDE tolerance'}`,
+    weightCompared
+      ? `arrived with ${kg(next.netKg)} (${signedKg(diff)}; allowed ${kg(minKg)} … ${kg(maxKg)})${weightOk ? '' : ' — OUTSIDE tolerance'}`
+      : `arrived with ${kg(next.netKg)} (${signedKg(diff)}); weights NOT compared: the ${estimatedEnds.join(' and ')} weight is an estimate (估重, the scale could not weigh), which cannot prove a difference`,
   );
-  if (permit) why.push(`permit ${permit.permitNo} names ${registry.sites.get(permit.disposalSiteId)?.code ?? permit.disposalSiteId} for disposal${expected === next.siteId ? '' : ' — DIFFERENT site'}`);
+  if (destination) why.push(`${destination.says}${expected === next.siteId ? '' : ' — DIFFERENT site'}`);
   if (next.stream !== out.stream) why.push(`declared ${next.stream} on arrival, ${out.stream} on departure — stream CHANGED`);
-  const explanation = { why, transitMinutes: transit, diffKg: diff, allowedMinKg: minKg, allowedMaxKg: maxKg, expectedSiteId: expected };
+  // a route's expectation says which route; a permit's is the leg's permitId
+  const byRoute = destination?.route ? { expectedBy: destination.by, expectedRouteId: destination.route.id } : {};
+  const explanation = { why, transitMinutes: transit, diffKg: diff, allowedMinKg: minKg, allowedMaxKg: maxKg, expectedSiteId: expected, ...byRoute, weightCompared };
   const evidence = [out.id, next.id].sort();
-  if (!weightOk) anomalies.push(anomaly('LEG_WEIGHT_MISMATCH', `LEG_WEIGHT_MISMATCH:${out.id}`, scope, `${plate} left ${from.code} with ${kg(out.netKg)} and arrived at ${to.code} with ${kg(next.netKg)} (${signedKg(diff)}, allowed ${kg(minKg)} … ${kg(maxKg)})`, explanation, evidence));
-  if (expected && expected !== next.siteId) anomalies.push(anomaly('LEG_WRONG_DESTINATION', `LEG_WRONG_DESTINATION:${out.id}`, scope, `${plate} under permit ${permit!.permitNo} delivered to ${to.code}, not the named ${registry.sites.get(expected)?.code ?? expected}`, explanation, evidence));
+  if (weightCompared && !weightOk) anomalies.push(anomaly('LEG_WEIGHT_MISMATCH', `LEG_WEIGHT_MISMATCH:${out.id}`, scope, `${plate} left ${from.code} with ${kg(out.netKg)} and arrived at ${to.code} with ${kg(next.netKg)} (${signedKg(diff)}, allowed ${kg(minKg)} … ${kg(maxKg)})`, explanation, evidence));
+  if (destination && expected !== next.siteId) {
+    const named = registry.sites.get(destination.siteId)?.code ?? destination.siteId;
+    const summary = destination.permit ? `${plate} under permit ${destination.permit.permitNo} delivered to ${to.code}, not the named ${named}` : `${plate} on route ${destination.route!.code} delivered to ${to.code}, not the route’s ${named}`;
+    anomalies.push(anomaly('LEG_WRONG_DESTINATION', `LEG_WRONG_DESTINATION:${out.id}`, destination.route ? { ...scope, routeId: destination.route.id } : scope, summary, explanation, evidence));
+  }
   if (next.stream !== out.stream) anomalies.push(anomaly('LEG_STREAM_CHANGED', `LEG_STREAM_CHANGED:${out.id}`, scope, `${plate} left ${from.code} as ${out.stream} and arrived at ${to.code} declared as ${next.stream}`, explanation, evidence));
   return { ...base, status: 'DELIVERED', inTicketId: next.id, toSiteId: next.siteId, inKg: next.netKg, arrivedAt: next.firstWeighedAt, explanation };
 }

@@ -9,8 +9,10 @@ import { stationBalancesForDay } from './balance.js';
 import { dayEnd } from './calendar.js';
 import { checksForDay } from './checks.js';
 import { custodyForDay } from './custody.js';
+import { integrityForDay } from './integrity.js';
 import { routeRunsForDay } from './route-runs.js';
 import type { ReconRules } from './rules.js';
+import type { ReconStationEvent } from './station-events.js';
 import { VehicleTimelines } from './timeline.js';
 import type { Day, DayResult, Mix, ReconTicket, Registry, SiteDayRow, StationState } from './types.js';
 
@@ -18,6 +20,8 @@ export interface DayInput {
   day: Day;
   /** Tickets whose service day is day − 1, day or day + 1 (not voided, corrections applied). */
   tickets: readonly ReconTicket[];
+  /** Integrity station events of day − 1, day and day + 1 (integrity.ts); none when left out. */
+  stationEvents?: readonly ReconStationEvent[];
   /** The states day − 1 handed over (empty when it was never computed). */
   previous: readonly StationState[];
   registry: Registry;
@@ -42,6 +46,7 @@ export function computeDay(input: DayInput): DayResult {
   for (const s of balance.states) mixes.set(mixKey(s, day), s.mix);
   const districtDays = attributeDay({ day, tickets: ofDay, arrivals: custody.arrivals, routeOf: runs.routeOf, mixes, registry });
   const checks = checksForDay(day, ofDay, custody.arrivals, registry, rules, isClosed);
+  const integrity = integrityForDay(day, tickets, input.stationEvents ?? [], registry);
 
   return {
     day,
@@ -54,7 +59,7 @@ export function computeDay(input: DayInput): DayResult {
     balances: balance.rows,
     districtDays,
     permitDays: checks.permitDays,
-    anomalies: [...custody.anomalies, ...runs.anomalies, ...balance.anomalies, ...checks.anomalies].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    anomalies: [...custody.anomalies, ...runs.anomalies, ...balance.anomalies, ...checks.anomalies, ...integrity].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     states: balance.states,
   };
 }

@@ -1,5 +1,5 @@
 // Recomputes service days and stores them. Two entry points, one computation:
-//   recompute(days)    — the incremental path: the days tickets touched, ascending;
+//   recompute(days)    — the incremental path: the days tickets and station events touched, ascending;
 //                        a day whose hand-over state (station stock and mix) changed
 //                        pulls the next computed day in after it (the cascade);
 //   recomputeRange()   — the full path: every day from scratch, in order.
@@ -10,6 +10,7 @@ import type { ReconOutputRepository } from '../repositories/reconciliation/recon
 import { addDays, daysBetween, localDay } from './calendar.js';
 import { computeDay, stateHash } from './day.js';
 import { daysToRecompute, type TicketTouch } from './dirty.js';
+import { StationEventWindow } from './event-window.js';
 import type { ReconRules } from './rules.js';
 import type { Day, DayResult, ReconTicket, Registry, StationState } from './types.js';
 
@@ -32,22 +33,31 @@ export class ReconciliationEngine {
 
   /** Recomputes these days and whatever their changes cascade into. Returns what was done, in order. */
   async recompute(days: Iterable<Day>, asOf: number): Promise<DayOutcome[]> {
+    return (await this.recomputeAtMost(days, asOf, Infinity)).done;
+  }
+
+  /**
+   * recompute(), stopping after `max` days so a long backlog (a registry edit) can go in
+   * chunks with ticket runs in between. `left`: what is still owed, cascade included.
+   */
+  async recomputeAtMost(days: Iterable<Day>, asOf: number, max: number): Promise<{ done: DayOutcome[]; left: Day[] }> {
     const pending = new Set(days);
     const done: DayOutcome[] = [];
     const registry = await this.input.registry();
     const window = new TicketWindow(this.input);
-    while (pending.size > 0) {
+    const events = new StationEventWindow((from, to) => this.input.stationEvents(from, to));
+    while (pending.size > 0 && done.length < max) {
       const day = [...pending].sort()[0]!;
       pending.delete(day);
-      const [tickets, previous] = await Promise.all([window.around(day, [...pending]), this.output.states(addDays(day, -1))]);
-      const outcome = await this.store(computeDay({ day, tickets, previous, registry, rules: this.rules, asOf }), asOf);
+      const [tickets, previous, stationEvents] = await Promise.all([window.around(day, [...pending]), this.output.states(addDays(day, -1)), events.around(day)]);
+      const outcome = await this.store(computeDay({ day, tickets, stationEvents, previous, registry, rules: this.rules, asOf }), asOf);
       done.push(outcome);
       if (outcome.stateChanged) {
         const next = addDays(day, 1);
         if ((await this.output.storedDays([next])).has(next)) pending.add(next);
       }
     }
-    return done;
+    return { done, left: [...pending].sort() };
   }
 
   /** The incremental path for changed tickets: the days they touch (dirty.ts), then the cascade. */
@@ -65,11 +75,12 @@ export class ReconciliationEngine {
   async recomputeRange(from: Day, to: Day, asOf: number, onDay?: (o: DayOutcome) => void): Promise<DayOutcome[]> {
     const registry = await this.input.registry();
     const window = new TicketWindow(this.input);
+    const events = new StationEventWindow((f, t) => this.input.stationEvents(f, t));
     let previous: StationState[] = await this.output.states(addDays(from, -1));
     const done: DayOutcome[] = [];
     for (const day of daysBetween(from, to)) {
-      const tickets = await window.around(day, [addDays(day, 1)]);
-      const result = computeDay({ day, tickets, previous, registry, rules: this.rules, asOf });
+      const [tickets, stationEvents] = await Promise.all([window.around(day, [addDays(day, 1)]), events.around(day)]);
+      const result = computeDay({ day, tickets, stationEvents, previous, registry, rules: this.rules, asOf });
       const outcome = await this.store(result, asOf);
       done.push(outcome);
       onDay?.(outcome);

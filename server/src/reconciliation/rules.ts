@@ -1,6 +1,7 @@
 // The tolerances reconciliation judges by. Defaults are what a Jiangsu bureau
-// would accept; every one can be overridden per deployment (ReconRules is plain data).
-import type { StreamCode } from '@haulproof/contracts';
+// would accept; every one can be overridden per deployment (ReconRules is plain data):
+// config.ts reads HAULPROOF_RECON_* variables, README "Settings" lists them.
+import { ReconRules as RulesSchema, type StreamCode } from '@haulproof/contracts';
 
 export interface ReconRules {
   /** A departure with no arrival this long after it is "possible dumping". At most 24 h (the engine looks one day ahead). */
@@ -31,6 +32,10 @@ export interface ReconRules {
   muckKgPerM3: number;
   /** A ticket received this long after it was weighed counts as late in the report-quality score. */
   lateTicketMinutes: number;
+  /** Report quality: this many whole clock hours in a row without a heartbeat, ticket or station event from a site's devices are silent time. */
+  silentAfterHours: number;
+  /** Report quality: a first pass still open this long after it was weighed (as its station's last heartbeat reports) is overdue. */
+  openTicketOverdueMinutes: number;
 }
 
 export const DEFAULT_RULES: ReconRules = {
@@ -48,12 +53,27 @@ export const DEFAULT_RULES: ReconRules = {
   closeGraceMinutes: 120,
   muckKgPerM3: 1_800,
   lateTicketMinutes: 120,
+  silentAfterHours: 2,
+  openTicketOverdueMinutes: 240,
 };
 
+// The contracts schema (what the API shows and configuration is checked against) and this
+// interface (what the engine reads, with each rule's meaning) must describe the same rules.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameRules: Same<RulesSchema, ReconRules> = true;
+void sameRules;
+
+/** Issues of a set of rules against the contracts schema: rule path (e.g. `stationLossShare.default`) → message. */
+export function ruleIssues(candidate: unknown): { path: string; message: string }[] {
+  const parsed = RulesSchema.safeParse(candidate);
+  return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
 export function withRules(overrides: Partial<ReconRules> = {}): ReconRules {
-  const r = { ...DEFAULT_RULES, ...overrides };
-  if (!(r.custodyWindowMinutes > 0 && r.custodyWindowMinutes <= 24 * 60)) throw new Error('custodyWindowMinutes must be within (0, 1440]: the engine looks one day ahead');
-  for (const [k, v] of Object.entries(r)) if (typeof v === 'number' && !(v >= 0)) throw new Error(`reconciliation rule ${k} must be a non-negative number`);
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const r = { ...DEFAULT_RULES, ...given };
+  const issues = ruleIssues(r);
+  if (issues.length) throw new Error(`invalid reconciliation rules: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   return r;
 }
 

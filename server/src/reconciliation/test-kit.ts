@@ -19,8 +19,8 @@ export function kitRegistry(): Registry & { site: (code: string) => SiteInfo; ve
   ];
   const vehicles = [vehicle('c1', ['OTHER'], 15_000, 25_000, 'dA'), vehicle('c2', ['OTHER'], 15_000, 25_000, 'dB'), vehicle('tr', ['OTHER', 'KITCHEN'], 18_000, 49_000), vehicle('mk', ['CONSTRUCTION'], 15_000, 31_000)];
   const routes: RouteInfo[] = [
-    { id: 'rA', code: 'R-A', districtId: 'dA', stream: 'OTHER', destinationSiteId: 'ts', scheduleDays: new Set([1, 2, 3, 4, 5, 6, 7]), plannedTrips: 2, plannedKg: 16_000, active: true, vehicleIds: new Set(['c1']) },
-    { id: 'rB', code: 'R-B', districtId: 'dB', stream: 'OTHER', destinationSiteId: 'inc', scheduleDays: new Set([1, 2, 3, 4, 5, 6, 7]), plannedTrips: 1, plannedKg: 8_000, active: true, vehicleIds: new Set(['c2']) },
+    { id: 'rA', code: 'R-A', districtId: 'dA', stream: 'OTHER', destinationSiteId: 'ts', originSiteId: null, scheduleDays: new Set([1, 2, 3, 4, 5, 6, 7]), plannedTrips: 2, plannedKg: 16_000, active: true, effectiveFrom: null, effectiveTo: null, kgTolerance: null, vehicleIds: new Set(['c1']) },
+    { id: 'rB', code: 'R-B', districtId: 'dB', stream: 'OTHER', destinationSiteId: 'inc', originSiteId: null, scheduleDays: new Set([1, 2, 3, 4, 5, 6, 7]), plannedTrips: 1, plannedKg: 8_000, active: true, effectiveFrom: null, effectiveTo: null, kgTolerance: null, vehicleIds: new Set(['c2']) },
   ];
   const permits: PermitInfo[] = [{ id: 'p1', permitNo: 'P-1', originSiteId: 'ps', disposalSiteId: 'cwp', carrierId: 'c-mk', stream: 'CONSTRUCTION', validFrom: '2026-01-01', validTo: '2026-12-31', vehicleIds: new Set(['mk']) }];
   const sMap = new Map(sites.map((s) => [s.id, s]));

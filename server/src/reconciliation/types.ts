@@ -16,13 +16,15 @@ export interface ReconTicket {
   grossKg: number;
   tareKg: number;
   netKg: number;
-  tareSource: 'WEIGHED' | 'STORED' | 'KEYED';
+  tareSource: 'WEIGHED' | 'STORED' | 'KEYED' | 'ESTIMATED';
   provenance: Provenance;
   firstWeighedAt: number;
   weighedAt: number;
   routeId: string | null;
   permitId: string | null;
   originSiteId: string | null;
+  /** The flags the agent signed (TicketFlag): station events that name no ticket are tied by them (station-events.ts). */
+  flags?: readonly string[];
 }
 
 export interface SiteInfo {
@@ -53,10 +55,17 @@ export interface RouteInfo {
   districtId: string;
   stream: StreamCode;
   destinationSiteId: string;
+  /** A haul route's transfer station: its runs count trailers' arrivals from there (route-runs.ts). Null = a collection route. */
+  originSiteId: string | null;
   scheduleDays: ReadonlySet<number>; // ISO weekdays
   plannedTrips: number;
   plannedKg: number;
   active: boolean;
+  /** The days the plan is in force, both included; null = open-ended. Outside them the route does not exist. */
+  effectiveFrom: Day | null;
+  effectiveTo: Day | null;
+  /** Share of planned tonnes a run may fall short; null = the rule's routeKgTolerance. */
+  kgTolerance: number | null;
   vehicleIds: ReadonlySet<string>;
 }
 
@@ -98,6 +107,7 @@ export interface ProvenanceKg {
   WEIGHED: number;
   STORED_TARE: number;
   KEYED: number;
+  ESTIMATED: number;
 }
 
 export interface SiteDayRow {
@@ -118,6 +128,8 @@ export interface RouteRunRow {
   districtId: string;
   stream: StreamCode;
   destinationSiteId: string;
+  /** A haul run's transfer station; null = a collection run. Haul tonnes are never collected tonnes. */
+  originSiteId: string | null;
   scheduled: boolean;
   plannedTrips: number;
   plannedKg: number;
@@ -126,8 +138,16 @@ export interface RouteRunRow {
   weighedKg: number;
   storedTareKg: number;
   keyedKg: number;
+  estimatedKg: number;
   unplannedSiteTrips: number;
   status: RunStatus;
+  /** What the run is judged by: the route's own tolerance, or the rule's. */
+  kgTolerance: number;
+  kgToleranceSource: 'ROUTE' | 'RULE';
+  /** planned kg × (1 − kgTolerance), rounded: fewer tonnes make the run SHORT. */
+  minKg: number;
+  /** max(0, planned − made) once the run is judged; 0 while it is OPEN or UNSCHEDULED. */
+  missedTrips: number;
 }
 
 export interface RunTicketRow {

@@ -1,17 +1,23 @@
-// Keeps reconciliation current while the server runs. Ticket events from the live
-// bus mark the days they touch (dirty.ts); shortly after the last one (debounced,
-// but never longer than maxWaitMs) those days are recomputed, one run at a time,
+// Keeps reconciliation current while the server runs. Ticket events and integrity
+// station events from the live bus mark the days they touch (live-touches.ts);
+// shortly after the last one (debounced, but never longer than maxWaitMs) those
+// days are recomputed, one run at a time,
 // and the console hears about it: `anomaly.raised` / `anomaly.updated` per finding,
 // `reconciliation.updated` for the days. A slow tick brings in days that closed and
-// loads whose custody window ran out without anything new arriving.
+// loads whose custody window ran out without anything new arriving. Registry edits
+// bring the stored days they reach up to date, in chunks (registry-backlog.ts).
 import type { AnomalyView } from '@haulproof/contracts';
 import type { Logger } from '../lib/logger.js';
 import type { LiveMessage, LivePublisher } from '../live/publisher.js';
 import type { AnomalyRepository } from '../repositories/reconciliation/anomaly.repository.js';
 import type { ReconOutputRepository } from '../repositories/reconciliation/recon-output.repository.js';
+import type { RecomputeScopeRepository } from '../repositories/reconciliation/recompute-scope.repository.js';
+import type { RegistryChanges } from '../services/registry/registry-changes.js';
 import { dayEnd } from './calendar.js';
 import type { TicketTouch } from './dirty.js';
 import type { DayOutcome, ReconciliationEngine } from './engine.js';
+import { liveTouches } from './live-touches.js';
+import { RegistryBacklog } from './registry-backlog.js';
 import type { ReconRules } from './rules.js';
 import type { Day } from './types.js';
 
@@ -19,10 +25,10 @@ export interface WorkerOptions {
   debounceMs?: number;
   maxWaitMs?: number;
   tickMs?: number;
+  /** Days per run when a registry edit reaches many: ticket runs go in between. */
+  chunkDays?: number;
   now?: () => number;
 }
-
-const TICKET_EVENTS = new Set(['ticket.accepted', 'ticket.voided', 'ticket.corrected']);
 
 export class ReconciliationWorker {
   private touches: TicketTouch[] = [];
@@ -32,18 +38,34 @@ export class ReconciliationWorker {
   private ticker: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeRegistry: (() => void) | null = null;
+  private readonly registryBacklog: RegistryBacklog;
   private stopped = false;
   private readonly opts: Required<WorkerOptions>;
 
   constructor(
-    private readonly deps: { engine: ReconciliationEngine; output: ReconOutputRepository; anomalies: AnomalyRepository; live: LivePublisher; log: Logger; rules: ReconRules },
+    private readonly deps: {
+      engine: ReconciliationEngine;
+      output: ReconOutputRepository;
+      anomalies: AnomalyRepository;
+      live: LivePublisher;
+      log: Logger;
+      rules: ReconRules;
+      scope: RecomputeScopeRepository;
+      registryChanges?: Pick<RegistryChanges, 'subscribe'>;
+    },
     options: WorkerOptions = {},
   ) {
-    this.opts = { debounceMs: 1_000, maxWaitMs: 5_000, tickMs: 60_000, now: Date.now, ...options };
+    this.opts = { debounceMs: 1_000, maxWaitMs: 5_000, tickMs: 60_000, chunkDays: 7, now: Date.now, ...options };
+    this.registryBacklog = new RegistryBacklog(
+      { engine: deps.engine, scope: deps.scope, enqueue: (run) => this.enqueue(run), announce: (o) => this.announce(o, []), log: deps.log, now: () => this.opts.now() },
+      { debounceMs: this.opts.debounceMs, chunkDays: this.opts.chunkDays, retryMs: this.opts.tickMs },
+    );
   }
 
   start(): this {
     this.unsubscribe = this.deps.live.subscribe((m) => this.onMessage(m));
+    this.unsubscribeRegistry = this.deps.registryChanges?.subscribe((c) => this.registryBacklog.onChange(c)) ?? null;
     this.ticker = setInterval(() => this.enqueue(() => this.tick()), this.opts.tickMs).unref();
     return this;
   }
@@ -52,24 +74,27 @@ export class ReconciliationWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.unsubscribeRegistry?.();
+    this.registryBacklog.stop();
     if (this.debounce) clearTimeout(this.debounce);
     if (this.ticker) clearInterval(this.ticker);
     await this.running;
   }
 
-  /** Runs whatever is pending now, and resolves when it is stored (tests, shutdown). */
-  flush(): Promise<void> {
+  /** Runs whatever is pending now, registry edits included, and resolves when it is stored (tests). */
+  async flush(): Promise<void> {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = null;
-    return this.enqueue(() => this.recomputeTouched());
+    await this.enqueue(() => this.recomputeTouched());
+    await this.registryBacklog.drain();
   }
 
   private onMessage(m: LiveMessage): void {
-    if (this.stopped || !TICKET_EVENTS.has(m.event)) return;
-    const t = m.payload as { weighedAt: string; firstWeighedAt: string; siteTimezone: string; siteId: string; districtId: string };
+    const t = this.stopped ? null : liveTouches(m);
+    if (!t) return;
     if (this.touches.length === 0) this.firstTouchAt = this.opts.now();
     this.touchedScopes.set(t.siteId, { siteId: t.siteId, districtId: t.districtId });
-    this.touches.push({ weighedAt: Date.parse(t.weighedAt), firstWeighedAt: Date.parse(t.firstWeighedAt), timezone: t.siteTimezone });
+    this.touches.push(...t.touches);
     if (this.debounce) clearTimeout(this.debounce);
     const wait = Math.max(0, Math.min(this.opts.debounceMs, this.firstTouchAt + this.opts.maxWaitMs - this.opts.now()));
     this.debounce = setTimeout(() => {

@@ -34,15 +34,15 @@ export function renderDistrictMonthPdf(r: DistrictMonthReport, opts: { font: Cjk
   line('常住人口', 'Population', r.district.population.toLocaleString('en-US'));
 
   heading('分类收运与处置（吨）', 'Tonnes by stream (t)');
-  const cols = [40, 150, 215, 280, 345, 410, 475];
+  const cols = [40, 140, 200, 260, 320, 380, 440, 500];
   const row = (cells: string[]) => {
     const y = doc.y;
     cells.forEach((c, i) => doc.text(c, cols[i]!, y, { width: (cols[i + 1] ?? 555) - cols[i]! - 4, align: i === 0 ? 'left' : 'right', lineBreak: false }));
     doc.x = 40;
     doc.y = y + 13;
   };
-  row([L('品类', 'Stream'), L('收运', 'Collected'), L('称重', 'Weighed'), L('预置皮重', 'Stored tare'), L('手工', 'Keyed'), L('处置', 'Disposed'), L('分摊', 'Apportioned')]);
-  for (const s of r.streams) row([cjk ? `${s.zh} ${s.code}` : s.en, t3(s.collected.total), t3(s.collected.WEIGHED), t3(s.collected.STORED_TARE), t3(s.collected.KEYED), t3(s.disposed.total), t3(s.apportionedKg)]);
+  row([L('品类', 'Stream'), L('收运', 'Collected'), L('称重', 'Weighed'), L('预置皮重', 'Stored tare'), L('手工', 'Keyed'), L('估重', 'Estimated'), L('处置', 'Disposed'), L('分摊', 'Apportioned')]);
+  for (const s of r.streams) row([cjk ? `${s.zh} ${s.code}` : s.en, t3(s.collected.total), t3(s.collected.WEIGHED), t3(s.collected.STORED_TARE), t3(s.collected.KEYED), t3(s.collected.ESTIMATED), t3(s.disposed.total), t3(s.apportionedKg)]);
   if (r.streams.length === 0) doc.text(L('本月无数据', 'No figures this month'));
   doc.text(L('处置量按转运站来源比例分摊者为估算值。', 'Disposed tonnes shared out by a station’s inbound mix are apportioned (estimated).'));
 
@@ -53,6 +53,7 @@ export function renderDistrictMonthPdf(r: DistrictMonthReport, opts: { font: Cjk
   line('其他垃圾同比', 'Other waste year on year', pct(m?.otherYoY ?? null));
   line('三增一减', 'Kitchen, recyclable, hazardous up; other down', m?.sanZengYiJian == null ? L('无法判断（缺上年数据）', 'n/a (no prior year)') : m.sanZengYiJian ? L('达到', 'met') : L('未达到', 'not met'));
   line('手工录入占比', 'Keyed share', pct(m?.keyedShare ?? null));
+  line('估重占比', 'Estimated share (scale out of service)', pct(m?.estimatedShare ?? null));
 
   heading('目标进度', 'Target progress');
   if (r.targets.length === 0) doc.text(L('无在期目标', 'No target in force'));
@@ -74,8 +75,12 @@ export function renderDistrictMonthPdf(r: DistrictMonthReport, opts: { font: Cjk
   line('综合得分', 'Score (0–100)', part(q?.score));
   if (q) {
     line('及时性', 'Timeliness', `${part(q.timeliness)} (${q.counts.lateTickets} / ${q.counts.tickets} ${L('迟报', 'late')})`);
-    line('完整性', 'Completeness', `${part(q.completeness)} (${q.counts.silentDays} / ${q.counts.siteDays} ${L('站日无数据', 'silent site-days')}, ${q.counts.openTicketsVoided} ${L('未完成过磅', 'unfinished first passes')})`);
-    line('一致性', 'Consistency', `${part(q.consistency)} (${q.counts.imbalancedDays} / ${q.counts.balanceDays} ${L('不平衡', 'imbalanced')}, ${L('手工', 'keyed')} ${t3(q.counts.keyedKg)} / ${t3(q.counts.kg)} t)`);
+    const c = q.counts;
+    const hours = (h: number) => h.toLocaleString('en-US', { maximumFractionDigits: 1 });
+    // open first passes are counted for the month that runs on only; a past month shows none
+    const openNow = c.openTickets > 0 ? `, ${c.openTicketsOverdue} / ${c.openTickets} ${L('在途首磅超时', 'open first passes overdue now')}` : '';
+    line('完整性', 'Completeness', `${part(q.completeness)} (${hours(c.silentHours)} / ${hours(c.siteHours)} h ${L('静默', 'silent')} (${c.silentSpans} ${L('段', 'stretches')}), ${c.silentDays} / ${c.siteDays} ${L('站日无磅单', 'site-days without a ticket')}, ${c.openTicketsVoided} ${L('未完成过磅', 'unfinished first passes')}${openNow}, ${c.scaleFaultDays} ${L('站日仪表故障', 'site-days with scale faults')})`);
+    line('一致性', 'Consistency', `${part(q.consistency)} (${q.counts.imbalancedDays} / ${q.counts.balanceDays} ${L('不平衡', 'imbalanced')}, ${L('手工', 'keyed')} ${t3(q.counts.keyedKg)}, ${L('估重', 'estimated')} ${t3(q.counts.estimatedKg)} / ${t3(q.counts.kg)} t, ${q.counts.integrityEvents} ${L('防作弊事件', 'anti-cheat events')})`);
   }
   doc.end();
   return done;

@@ -41,6 +41,7 @@ const PERMITS = `
     LEFT JOIN vehicle v ON v.id = pv.vehicle_id
    WHERE $1 IN (p.origin_site_id, p.disposal_site_id) AND p.valid_to >= $2::date
    GROUP BY p.id, o.code, ds.code ORDER BY p.permit_no`;
+// In force today at the site: reconciliation ignores a route declared outside its dates.
 const ROUTES = `
   SELECT r.code, r.stream_code AS stream, COALESCE(array_agg(v.plate ORDER BY v.plate) FILTER (WHERE v.plate IS NOT NULL), '{}') AS plates,
          r.schedule_days AS "scheduleDays"
@@ -48,6 +49,7 @@ const ROUTES = `
     LEFT JOIN route_vehicle rv ON rv.route_id = r.id
     LEFT JOIN vehicle v ON v.id = rv.vehicle_id
    WHERE r.destination_site_id = $1 AND r.active
+     AND (r.effective_from IS NULL OR r.effective_from <= $2::date) AND (r.effective_to IS NULL OR r.effective_to >= $2::date)
    GROUP BY r.id ORDER BY r.code`;
 const SITES = `
   SELECT s.code, s.name_zh AS "nameZh", s.kind,
@@ -74,7 +76,7 @@ export class DeviceRegistryRepository {
       const vehicles = await q<Omit<Snapshot['vehicles'][number], 'tareExpiresAt'> & { tareExpiresAt: Date | null }>(VEHICLES, []);
       const cards = await q<Snapshot['cards'][number]>(CARDS, []);
       const permits = await q<Snapshot['permits'][number]>(PERMITS, [head.siteId, head.today]);
-      const routes = await q<Snapshot['routes'][number]>(ROUTES, [head.siteId]);
+      const routes = await q<Snapshot['routes'][number]>(ROUTES, [head.siteId, head.today]);
       const sites = await q<Snapshot['sites'][number]>(SITES, []);
       return {
         device: { code: head.code, status: head.status },

@@ -43,6 +43,7 @@ export interface NewTicketRow {
   operator: string | null;
   flags: string[];
   software: string;
+  estimate: Record<string, unknown> | null; // the estimate basis of an ESTIMATED ticket
 }
 
 export interface NewStationEventRow {
@@ -181,6 +182,16 @@ export class LedgerTx {
     return { lanes: new Set(lanes.rows.map((r) => r.code)), ticketSeqs: new Set(tickets.map((r) => r.seq)) };
   }
 
+  /** What an estimate basis may cite: the device's own tickets at these seqs, as signed (corrections aside). */
+  async ticketFacts(seqs: number[]): Promise<Map<number, { vehicleId: string; netKg: number; grossSource: string }>> {
+    if (seqs.length === 0) return new Map();
+    const { rows } = await this.client.query<{ seq: number; vehicleId: string; netKg: number; grossSource: string }>(
+      'SELECT seq, vehicle_id AS "vehicleId", net_kg AS "netKg", gross_source::text AS "grossSource" FROM ticket WHERE device_id = $1 AND seq = ANY($2::int[])',
+      [this.deviceId, seqs],
+    );
+    return new Map(rows.map(({ seq, ...facts }) => [seq, facts]));
+  }
+
   async ticketBySeq(seq: number): Promise<{ id: string; voided: boolean } | null> {
     const { rows } = await this.client.query<{ id: string; voided: boolean }>(
       `SELECT t.id, EXISTS (SELECT 1 FROM ticket_event e WHERE e.ticket_id = t.id AND e.kind = 'VOID') AS voided
@@ -200,17 +211,17 @@ export class LedgerTx {
            seq int, canonical text, hash text, "prevHash" text, signature text, "siteId" uuid, "scaleId" uuid, "vehicleId" uuid,
            "cardId" uuid, "plateSeen" text, stream text, direction direction, "grossKg" int, "tareKg" int, "netKg" int,
            "grossSource" weight_source, "tareSource" weight_source, "firstAt" timestamptz, "secondAt" timestamptz,
-           "routeId" uuid, "permitId" uuid, "originSiteId" uuid, operator text, flags jsonb, software text)),
+           "routeId" uuid, "permitId" uuid, "originSiteId" uuid, operator text, flags jsonb, software text, estimate jsonb)),
        r AS (
          INSERT INTO device_record (device_id, seq, kind, canonical, hash, prev_hash, signature)
          SELECT $1, x.seq, 'ticket', decode(x.canonical, 'base64'), x.hash, x."prevHash", decode(x.signature, 'base64') FROM x ORDER BY x.seq
          RETURNING id, seq, received_at)
        INSERT INTO ticket (record_id, device_id, seq, site_id, scale_id, vehicle_id, card_id, plate_seen, stream_code, direction,
                            gross_kg, tare_kg, net_kg, gross_source, tare_source, first_weighed_at, second_weighed_at, weighed_at,
-                           received_at, route_id, permit_id, origin_site_id, operator, flags, software_version)
+                           received_at, route_id, permit_id, origin_site_id, operator, flags, software_version, estimate)
        SELECT r.id, $1, x.seq, x."siteId", x."scaleId", x."vehicleId", x."cardId", x."plateSeen", x.stream, x.direction,
               x."grossKg", x."tareKg", x."netKg", x."grossSource", x."tareSource", x."firstAt", x."secondAt", COALESCE(x."secondAt", x."firstAt"),
-              r.received_at, x."routeId", x."permitId", x."originSiteId", x.operator, ARRAY(SELECT jsonb_array_elements_text(x.flags)), x.software
+              r.received_at, x."routeId", x."permitId", x."originSiteId", x.operator, ARRAY(SELECT jsonb_array_elements_text(x.flags)), x.software, x.estimate
          FROM r JOIN x ON x.seq = r.seq
        RETURNING seq, id AS "ticketId", received_at AS "receivedAt"`,
       [this.deviceId, JSON.stringify(input)],

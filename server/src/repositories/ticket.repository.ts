@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { Where } from './sql-where.js';
-import type { Provenance, StreamCode } from '@haulproof/contracts';
+import type { EstimateBasis, Provenance, StreamCode, TicketBody, WeightSource } from '@haulproof/contracts';
 import type { ScopeFilter } from '../services/principal.js';
 
 export interface TicketFilter {
@@ -36,9 +36,10 @@ export interface TicketRow {
   grossKg: number;
   tareKg: number;
   netKg: number;
-  grossSource: 'WEIGHED' | 'KEYED';
-  tareSource: 'WEIGHED' | 'STORED' | 'KEYED';
+  grossSource: TicketBody['grossSource'];
+  tareSource: WeightSource;
   provenance: Provenance;
+  estimate: EstimateBasis | null;
   firstWeighedAt: Date;
   secondWeighedAt: Date | null;
   weighedAt: Date;
@@ -67,7 +68,7 @@ const SELECT = `
   SELECT te.id, d.code AS "deviceCode", te.seq, te.site_id AS "siteId", s.code AS "siteCode", s.timezone AS "siteTimezone",
          s.district_id AS "districtId", sc.code AS "laneCode", te.vehicle_id AS "vehicleId", v.plate, v.carrier_id AS "carrierId",
          cd.uid AS "cardUid", te.stream_code AS stream, te.direction, te.gross_kg AS "grossKg", te.tare_kg AS "tareKg", te.net_kg AS "netKg",
-         te.gross_source AS "grossSource", te.tare_source AS "tareSource", te.provenance,
+         te.gross_source AS "grossSource", te.tare_source AS "tareSource", te.provenance, te.estimate,
          te.first_weighed_at AS "firstWeighedAt", te.second_weighed_at AS "secondWeighedAt", te.weighed_at AS "weighedAt",
          te.received_at AS "receivedAt", te.route_id AS "routeId", te.permit_id AS "permitId", te.origin_site_id AS "originSiteId",
          te.operator, te.flags, te.software_version AS "softwareVersion", r.hash, te.voided, te.corrected

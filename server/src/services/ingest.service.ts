@@ -17,6 +17,7 @@ export interface IngestOutcome {
 /** A record waiting for the next bulk insert: tickets and station events go in together, in seq order. */
 type Pending = { kind: 'ticket'; row: NewTicketRow } | { kind: 'event'; row: NewStationEventRow };
 type EventRefs = { lanes: Set<string>; ticketSeqs: Set<number> };
+type TicketFacts = Map<number, { vehicleId: string; netKg: number; grossSource: string }>;
 
 const EARLIEST = Date.parse('2000-01-01T00:00:00Z');
 
@@ -72,6 +73,7 @@ class BatchWriter {
   private tail: { seq: number; hash: string } | null = null;
   private pending: Pending[] = [];
   private readonly batchTicketSeqs = new Set<number>(); // tickets this batch added, for events that name them
+  private sampled: TicketFacts = new Map(); // tickets that estimates name: the ledger's, then this batch's
 
   constructor(
     private readonly tx: LedgerTx,
@@ -88,6 +90,7 @@ class BatchWriter {
     const eventRefs: EventRefs = events.length
       ? await this.tx.eventRefs([...new Set(events.flatMap((e) => (e.ticketSeq === null ? [] : [e.ticketSeq])))])
       : { lanes: new Set(), ticketSeqs: new Set() };
+    this.sampled = await this.tx.ticketFacts([...new Set(records.flatMap((r) => (r.payload.kind === 'ticket' ? (r.payload.ticket.estimate?.sampleSeqs ?? []) : [])))]);
     try {
       for (const rec of records) {
         const { payload } = rec;
@@ -102,8 +105,10 @@ class BatchWriter {
         }
         this.checkChain(payload.seq, payload.prev);
         if (payload.kind === 'ticket') {
-          this.pending.push({ kind: 'ticket', row: this.ticketRow(rec, payload.ticket, payload.seq, refs) });
+          const row = this.ticketRow(rec, payload.ticket, payload.seq, refs);
+          this.pending.push({ kind: 'ticket', row });
           this.batchTicketSeqs.add(payload.seq);
+          this.sampled.set(payload.seq, { vehicleId: row.vehicleId, netKg: row.netKg, grossSource: row.grossSource });
         } else if (payload.kind === 'void') {
           await this.flush(); // a void may refer to a ticket earlier in this batch
           await this.applyVoid(rec, payload.void, payload.seq);
@@ -148,6 +153,7 @@ class BatchWriter {
     if (t.grossKg > ceiling) throw reject(`gross ${t.grossKg} kg exceeds the scale's maximum + 9 e (${ceiling} kg)`, 'grossKg');
     const vehicleId = refs.vehicles.get(t.plate);
     if (!vehicleId) throw reject(`no registered vehicle has plate ${t.plate}`, 'plate');
+    if (t.estimate) this.checkEstimateSample(t, seq, vehicleId, reject);
     const optional = (code: string | null, map: Map<string, string>, what: string, path: string) => {
       if (code === null) return null;
       const id = map.get(code);
@@ -165,8 +171,25 @@ class BatchWriter {
       routeId: optional(t.route, refs.routes, 'route', 'route'),
       permitId: optional(t.permit, refs.permits, 'permit', 'permit'),
       originSiteId: optional(t.origin, refs.sites, 'origin site', 'origin'),
-      operator: t.operator, flags: t.flags, software: t.software,
+      operator: t.operator, flags: t.flags, software: t.software, estimate: t.estimate ?? null,
     };
+  }
+
+  /**
+   * A median estimate names the tickets it is the median of. They must be this device's earlier
+   * tickets of the same vehicle, weighed (not keyed or estimated themselves), with the nets the
+   * basis quotes: then anyone can recompute the estimate from the ledger alone.
+   */
+  private checkEstimateSample(t: TicketBody, seq: number, vehicleId: string, reject: (m: string, p: string) => RecordRejected): void {
+    const basis = t.estimate!;
+    basis.sampleSeqs.forEach((s, i) => {
+      const path = `estimate.sampleSeqs.${i}`;
+      const facts = s < seq ? this.sampled.get(s) : undefined;
+      if (!facts) throw reject(`the estimate cites seq ${s}, which is not an earlier ticket of device ${this.device.code}`, path);
+      if (facts.vehicleId !== vehicleId) throw reject(`the estimate cites seq ${s}, a ticket of another vehicle`, path);
+      if (facts.grossSource !== 'WEIGHED') throw reject(`the estimate cites seq ${s}, whose gross was not weighed (${facts.grossSource})`, path);
+      if (facts.netKg !== basis.sampleNetsKg[i]) throw reject(`the estimate quotes ${basis.sampleNetsKg[i]} kg for seq ${s}, which weighed ${facts.netKg} kg net`, `estimate.sampleNetsKg.${i}`);
+    });
   }
 
   private eventRow(rec: VerifiedRecord, e: EventBody, seq: number, refs: EventRefs): NewStationEventRow {

@@ -1,17 +1,26 @@
 // Reconciliation figures for the API: rollups, district figures with the bureau's
 // metrics (kg per resident per day, separation rate 分出率, year-on-year other,
-// 三增一减), route runs, custody legs, station balances, and one load's trace.
-import type { BalanceQuery, DistrictFigureRow, DistrictFigures, DistrictFiguresQuery, DistrictMetrics, LegQuery, Period, PermitUsage, PermitUsageQuery, RouteRunQuery, TargetProgress, TargetProgressQuery, TotalsQuery, TraceView } from '@haulproof/contracts';
+// 三增一减), and route runs, custody legs and station balances a page at a time
+// (one load's trace: recon-trace.service.ts).
+import type { BalanceQuery, CustodyLegView, DistrictFigureRow, DistrictFigures, DistrictFiguresQuery, DistrictMetrics, LegQuery, Page, Period, PermitUsage, PermitUsageQuery, RouteRunQuery, RouteRunView, StationBalancePeriodView, StationBalanceView, TargetProgress, TargetProgressQuery, TotalsQuery } from '@haulproof/contracts';
 import { HOUSEHOLD_STREAMS } from '@haulproof/contracts';
 import { addDays } from '../reconciliation/calendar.js';
-import type { AnomalyRepository } from '../repositories/reconciliation/anomaly.repository.js';
+import type { ReconListRepository, Slice } from '../repositories/reconciliation/recon-list.repository.js';
 import type { ReconQueryRepository, TotalsDim } from '../repositories/reconciliation/recon-query.repository.js';
+import { forbidden, notFound } from '../http/errors.js';
+import { decodeKey, encodeCursor } from './cursor.js';
 import type { Principal } from './principal.js';
 import { checkFilters, districtFigureScope, legScope, permitUsageScope, runScope, siteFigureScope } from './recon-scope.js';
 import { collectedBy, dailyByDistrict, periodEnd, progress, projectTotals, rank, type ProgressInputs } from './target-progress.js';
-import type { TicketService } from './ticket.service.js';
 
-const yearBefore = (day: string) => `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`;
+import { yearBefore } from './bureau-figures.js';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const CODE = /^[A-Za-z0-9_-]{1,32}$/;
+const UUID = /^[0-9a-f-]{36}$/;
+const RUN_KEY = { d: DAY, c: CODE, id: UUID };
+const LEG_KEY = { at: /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/, id: UUID };
+const BALANCE_KEY = { p: /^\d{4}(-\d{2}(-\d{2})?)?$/, c: CODE, s: /^[A-Z_]{2,32}$/ };
+const page = <T, K extends Record<string, string>>(s: Slice<T, K>): Page<T> => ({ items: s.items, nextCursor: s.next ? encodeCursor(s.next) : null });
 const shiftPeriod = (period: string) => `${Number(period.slice(0, 4)) + 1}${period.slice(4)}`;
 
 /** The first and last day of a period written YYYY-MM-DD, YYYY-MM or YYYY. */
@@ -34,8 +43,7 @@ function daysIn(period: string, from: string, to: string): number {
 export class ReconQueryService {
   constructor(
     private readonly repo: ReconQueryRepository,
-    private readonly anomalies: AnomalyRepository,
-    private readonly tickets: Pick<TicketService, 'get'>,
+    private readonly lists: ReconListRepository,
     private readonly muckKgPerM3 = 1_800,
   ) {}
 
@@ -47,22 +55,24 @@ export class ReconQueryService {
 
   async districts(p: Principal, q: DistrictFiguresQuery): Promise<DistrictFigures> {
     const scope = districtFigureScope(p);
-    await checkFilters(scope, q, (id) => this.repo.siteDistrict(id));
+    // rows belong to districts, not sites: a site filter narrows the district's rows wherever the site lies
+    await checkFilters(scope, { districtId: q.districtId }, (id) => this.repo.siteDistrict(id));
     const [rows, lastYear, population] = await Promise.all([
       this.repo.districtFigures(q, scope),
-      this.repo.districtFigures({ ...q, from: yearBefore(q.from), to: yearBefore(q.to), stream: undefined }, scope),
+      this.repo.districtFigures({ ...q, from: yearBefore(q.from), to: yearBefore(q.to), stream: undefined, siteId: undefined }, scope),
       this.repo.populations(),
     ]);
-    const household = q.stream ? await this.repo.districtFigures({ ...q, stream: undefined }, scope) : rows;
+    // the metrics are the whole district's, whatever the rows were narrowed to
+    const household = q.stream || q.siteId ? await this.repo.districtFigures({ ...q, stream: undefined, siteId: undefined }, scope) : rows;
     return { rows, metrics: metrics(household, lastYear, population, q.period, q.from, q.to) };
   }
 
   /** Every target whose period contains `asOf`: progress to date, projection, ranking. */
-  async targets(p: Principal, q: TargetProgressQuery): Promise<{ items: TargetProgress[] }> {
+  async targets(p: Principal, q: Pick<TargetProgressQuery, 'asOf' | 'districtId'>): Promise<{ items: TargetProgress[] }> {
     const scope = districtFigureScope(p);
     await checkFilters(scope, q, (id) => this.repo.siteDistrict(id));
     // the ranking compares districts, so it reads every district's figures; the answer keeps to the scope
-    const targets = await this.repo.targetsOn(q.asOf, { kind: 'all' });
+    const [targets, population] = await Promise.all([this.repo.targetsOn(q.asOf, { kind: 'all' }), this.repo.populations()]);
     const spans = new Map<string, ProgressInputs>();
     for (const t of targets) {
       const key = `${t.periodKind}|${t.periodStart}`;
@@ -77,66 +87,54 @@ export class ReconQueryService {
       ]);
       const projected = new Map<string, Record<string, number>>();
       for (const [districtId, days] of dailyByDistrict(daily)) projected.set(districtId, projectTotals(days, t.periodStart, q.asOf, end));
-      spans.set(key, { now: collectedBy(now), yearBefore: collectedBy(before), projected: (d) => projected.get(d) ?? {}, yearBeforeWhole: collectedBy(beforeWhole) });
+      spans.set(key, { now: collectedBy(now), yearBefore: collectedBy(before), projected: (d) => projected.get(d) ?? {}, yearBeforeWhole: collectedBy(beforeWhole), population: (d) => population.get(d) ?? 0 });
     }
     const ranked = rank(targets.map((t) => progress(t, q.asOf, spans.get(`${t.periodKind}|${t.periodStart}`)!)));
     const visible = (districtId: string) => (scope.kind !== 'district' || districtId === scope.districtId) && (!q.districtId || districtId === q.districtId);
     return { items: ranked.filter((t) => visible(t.districtId)) };
   }
 
-  async permits(p: Principal, q: PermitUsageQuery): Promise<{ items: PermitUsage[] }> {
-    const rows = await this.repo.permitUsage(q.asOf, permitUsageScope(p), q.permitId);
+  /** Usage over from … to (every permit: they are few, nothing is cut off); with `period`, split by day, month or year. */
+  async permits(p: Principal, q: Omit<PermitUsageQuery, 'format'>): Promise<{ items: PermitUsage[] }> {
+    const scope = permitUsageScope(p);
+    await checkFilters(scope, q, (id) => this.repo.siteDistrict(id));
+    const to = (q.to ?? q.asOf)!;
+    const rows = await this.repo.permitUsage({ ...q, to }, scope);
     return {
       items: rows.map((r) => {
         const usedM3 = Math.round(r.usedKg / this.muckKgPerM3);
-        return { ...r, expired: q.asOf > r.validTo, usedM3, usedShare: Math.max(r.approvedKg ? r.usedKg / r.approvedKg : 0, r.approvedM3 > 0 ? r.usedKg / this.muckKgPerM3 / r.approvedM3 : 0) };
+        return { ...r, expired: to > r.validTo, usedM3, usedShare: Math.max(r.approvedKg ? r.usedKg / r.approvedKg : 0, r.approvedM3 > 0 ? r.usedKg / this.muckKgPerM3 / r.approvedM3 : 0) };
       }),
     };
   }
 
-  async routeRuns(p: Principal, q: RouteRunQuery) {
-    return { items: await this.repo.routeRuns(q, runScope(p)) };
+  async routeRuns(p: Principal, q: RouteRunQuery): Promise<Page<RouteRunView>> {
+    const scope = runScope(p);
+    // A run's district is its route's: runs to an operator's site or of a carrier's trucks come
+    // from any district, so only a district scope refuses another district. A district's runs
+    // deliver anywhere, so there siteId only narrows them; an operator names their own site.
+    if (scope.kind === 'district') await checkFilters(scope, { districtId: q.districtId }, (id) => this.repo.siteDistrict(id));
+    if (scope.kind === 'site') await checkFilters(scope, { siteId: q.siteId }, (id) => this.repo.siteDistrict(id));
+    if (q.routeId) {
+      const inScope = await this.lists.routeInScope(q.routeId, scope);
+      if (inScope === null) throw notFound(`no route ${q.routeId}`);
+      if (!inScope) throw forbidden('that route is outside your scope');
+    }
+    return page(await this.lists.routeRuns({ ...q, after: q.cursor ? decodeKey(q.cursor, RUN_KEY) : undefined }, scope));
   }
 
-  async legs(p: Principal, q: LegQuery) {
+  async legs(p: Principal, q: LegQuery): Promise<Page<CustodyLegView>> {
     const scope = legScope(p);
     if (scope.kind !== 'carrier') await checkFilters(scope, q, (id) => this.repo.siteDistrict(id));
-    return { items: await this.repo.legs(q, scope) };
+    return page(await this.lists.legs({ ...q, after: q.cursor ? decodeKey(q.cursor, LEG_KEY) : undefined }, scope));
   }
 
-  async balances(p: Principal, q: BalanceQuery) {
+  async balances(p: Principal, q: BalanceQuery): Promise<Page<StationBalanceView> | Page<StationBalancePeriodView>> {
     const scope = siteFigureScope(p);
     await checkFilters(scope, q, (id) => this.repo.siteDistrict(id));
-    return { items: await this.repo.balances(q, scope) };
-  }
-
-  /**
-   * One load's way: the run that collected it; the departure it delivered and the pile it
-   * came from (with the runs that fed that pile); where a station pile it joined went next.
-   * Visible when the ticket is: a load's custody is part of the load.
-   */
-  async trace(p: Principal, ticketId: string): Promise<TraceView> {
-    await this.tickets.get(p, ticketId); // 404 / 403 as for the ticket itself
-    const [[ticket], run, at] = await Promise.all([this.repo.traceTickets([ticketId]), this.repo.runOf(ticketId), this.repo.ticketDay(ticketId)]);
-    const all = { from: '2000-01-01', to: '2999-12-31', limit: 1 };
-    let upstream: TraceView['upstream'] = null;
-    const [arrivedBy] = await this.repo.legs({ ...all, inTicketId: ticketId }, { kind: 'all' });
-    if (arrivedBy) {
-      const [[departure], runs, mix] = await Promise.all([this.repo.traceTickets([arrivedBy.outTicketId]), this.repo.runsIntoPile(arrivedBy.fromSiteId, arrivedBy.serviceDay, arrivedBy.stream), this.repo.pileMix(arrivedBy.fromSiteId, arrivedBy.serviceDay, arrivedBy.stream)]);
-      upstream = { leg: arrivedBy, departure: departure!, runs, mix };
-    }
-    let legs = ticket!.direction === 'OUT' ? await this.repo.legs({ ...all, outTicketIds: [ticketId] }, { kind: 'all' }) : [];
-    if (ticket!.direction === 'IN' && at?.siteKind === 'TRANSFER_STATION') legs = await this.repo.legsFromPile(ticket!.siteId, at.day, ticket!.stream);
-    const arrivals = await this.repo.traceTickets(legs.flatMap((l) => (l.inTicketId ? [l.inTicketId] : [])));
-    const byId = new Map(arrivals.map((a) => [a.id, a]));
-    const ids = [ticketId, ...(arrivedBy ? [arrivedBy.outTicketId] : []), ...legs.flatMap((l) => [l.outTicketId, ...(l.inTicketId ? [l.inTicketId] : [])])];
-    return {
-      ticket: ticket!,
-      run,
-      upstream,
-      downstream: legs.map((leg) => ({ leg, arrival: leg.inTicketId ? (byId.get(leg.inTicketId) ?? null) : null })),
-      anomalies: await this.anomalies.byIds(await this.repo.anomalyIdsForTickets(ids)),
-    };
+    const after = q.cursor ? decodeKey(q.cursor, BALANCE_KEY) : undefined;
+    if (q.period === 'day') return page(await this.lists.balances({ ...q, after }, scope));
+    return page(await this.lists.balancePeriods({ ...q, period: q.period, after }, scope));
   }
 }
 
@@ -144,12 +142,13 @@ export class ReconQueryService {
 export function metrics(rows: DistrictFigureRow[], lastYear: DistrictFigureRow[], population: Map<string, number>, period: Period, from: string, to: string): DistrictMetrics[] {
   const key = (r: { period: string; districtId: string | null }) => `${r.period}|${r.districtId}`;
   const sum = (list: DistrictFigureRow[]) => {
-    const m = new Map<string, { period: string; districtId: string; byStream: Record<string, number>; keyed: number }>();
+    const m = new Map<string, { period: string; districtId: string; byStream: Record<string, number>; keyed: number; estimated: number }>();
     for (const r of list) {
       if (!r.districtId || !HOUSEHOLD_STREAMS.includes(r.stream as never)) continue;
-      const e = m.get(key(r)) ?? { period: r.period, districtId: r.districtId, byStream: {}, keyed: 0 };
+      const e = m.get(key(r)) ?? { period: r.period, districtId: r.districtId, byStream: {}, keyed: 0, estimated: 0 };
       e.byStream[r.stream] = (e.byStream[r.stream] ?? 0) + r.collected.total;
       e.keyed += r.collected.KEYED;
+      e.estimated += r.collected.ESTIMATED;
       m.set(key(r), e);
     }
     return m;
@@ -178,6 +177,7 @@ export function metrics(rows: DistrictFigureRow[], lastYear: DistrictFigureRow[]
       otherYoY,
       sanZengYiJian: otherYoY === null || ups.some((u) => u === null) ? null : ups.every((u) => u! > 0) && otherYoY < 0,
       keyedShare: household > 0 ? e.keyed / household : null,
+      estimatedShare: household > 0 ? e.estimated / household : null,
     };
   });
 }

@@ -1,12 +1,13 @@
 // Targets against reconciled figures. Supported metrics (anything else is listed, uncomputed):
-//   SEPARATION_RATE       (kitchen + recyclable + hazardous) / household, collected — higher is better
-//   OTHER_YOY_CHANGE      OTHER collected against the same days a year before — lower is better
+//   the bureau's figures (bureau-figures.ts, on collected tonnes): KG_PER_RESIDENT_DAY,
+//     OTHER_KG_PER_RESIDENT_DAY, SEPARATION_RATE, OTHER_YOY_CHANGE, SAN_ZENG_YI_JIAN (0–4; 4 = met)
 //   <STREAM>_TPD          tonnes a day collected of that household stream — higher is better, OTHER_TPD lower
 // Ranking compares districts by how far each is ahead of its own target (relative), so a
 // small district's target counts as much as a big one's. The projection evaluates the same
 // metric on the whole period's totals as projectTotals extends each stream's daily trend.
 import type { DistrictFigureRow, TargetProgress } from '@haulproof/contracts';
 import { addDays } from '../reconciliation/calendar.js';
+import { BETTER, figure, isBureauFigure } from './bureau-figures.js';
 
 export interface TargetRow {
   id: string;
@@ -27,19 +28,14 @@ export function periodEnd(kind: TargetRow['periodKind'], start: string): string 
 }
 
 const spanDays = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
-const better = (metric: string): 'higher' | 'lower' => (metric === 'OTHER_YOY_CHANGE' || metric === 'OTHER_TPD' ? 'lower' : 'higher');
+const better = (metric: string): 'higher' | 'lower' => (isBureauFigure(metric) ? BETTER[metric] : metric === 'OTHER_TPD' ? 'lower' : 'higher');
 
 /** Collected kg by stream for one district over a span (rows of a single period bucket). */
 type Collected = (districtId: string) => Record<string, number>;
 
 /** A target metric over collected kg by stream for `days` days (null when it cannot be computed). */
-function metricValue(metric: string, s: Record<string, number>, days: number, before: Record<string, number>): number | null {
-  const household = (s.KITCHEN ?? 0) + (s.RECYCLABLE ?? 0) + (s.HAZARDOUS ?? 0) + (s.OTHER ?? 0);
-  if (metric === 'SEPARATION_RATE') return household > 0 ? ((s.KITCHEN ?? 0) + (s.RECYCLABLE ?? 0) + (s.HAZARDOUS ?? 0)) / household : null;
-  if (metric === 'OTHER_YOY_CHANGE') {
-    const b = before.OTHER ?? 0;
-    return b > 0 ? ((s.OTHER ?? 0) - b) / b : null;
-  }
+function metricValue(metric: string, s: Record<string, number>, days: number, before: Record<string, number>, population: number): number | null {
+  if (isBureauFigure(metric)) return figure(metric, { now: s, before, days, population }).value;
   const m = /^([A-Z]+)_TPD$/.exec(metric);
   return m && days > 0 ? (s[m[1]!] ?? 0) / 1000 / days : null;
 }
@@ -82,13 +78,15 @@ export interface ProgressInputs {
   yearBefore: Collected; // the same days a year before
   projected: Collected; // the whole period, projected (projectTotals)
   yearBeforeWhole: Collected; // the whole period a year before
+  population: (districtId: string) => number; // residents, for the per-resident figures
 }
 
 export function progress(t: TargetRow, asOf: string, f: ProgressInputs): Omit<TargetProgress, 'rank' | 'of'> {
   const end = periodEnd(t.periodKind, t.periodStart);
   const to = asOf < end ? asOf : end;
-  const actual = metricValue(t.metric, f.now(t.districtId), spanDays(t.periodStart, to), f.yearBefore(t.districtId));
-  const projection = actual === null ? null : metricValue(t.metric, f.projected(t.districtId), spanDays(t.periodStart, end), f.yearBeforeWhole(t.districtId));
+  const population = f.population(t.districtId);
+  const actual = metricValue(t.metric, f.now(t.districtId), spanDays(t.periodStart, to), f.yearBefore(t.districtId), population);
+  const projection = actual === null ? null : metricValue(t.metric, f.projected(t.districtId), spanDays(t.periodStart, end), f.yearBeforeWhole(t.districtId), population);
   const direction = better(t.metric);
   const onTrack = actual === null ? null : direction === 'higher' ? actual >= t.value : actual <= t.value;
   return { targetId: t.id, districtId: t.districtId, metric: t.metric, periodKind: t.periodKind, periodStart: t.periodStart, periodEnd: end, target: t.value, unit: t.unit, actual, projection, better: direction, onTrack };

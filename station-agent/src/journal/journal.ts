@@ -131,6 +131,13 @@ export class SqliteJournal implements TicketJournal, RegistryStore {
     return row ? rowToEntry(row) : undefined;
   }
 
+  recentTicketsFor(plate: string, limit: number): JournalEntry[] {
+    // voids of completed tickets are rare records: reading them all is cheaper than another index
+    const voided = new Set((this.sql(`SELECT canonical FROM record WHERE kind = 'void'`).pluck().all() as Buffer[]).map((c) => (JSON.parse(c.toString('utf8')) as { void?: { ticketSeq?: number } }).void?.ticketSeq));
+    const rows = this.sql('SELECT * FROM record WHERE ticket_plate = ? ORDER BY ticket_at DESC, seq DESC LIMIT ?').all(plate, limit + voided.size) as RawRecordRow[];
+    return rows.filter((r) => !voided.has(r.seq)).slice(0, limit).map(rowToEntry);
+  }
+
   lastSeq(): number {
     return this.sql('SELECT seq FROM chain_head WHERE id = 1').pluck().get() as number;
   }

@@ -86,3 +86,18 @@ describe('lastTicketFor', () => {
     expect(() => raw.prepare('UPDATE record SET ticket_at = 0 WHERE seq = 1').run()).toThrow(/append-only/);
   });
 });
+
+describe('recentTicketsFor', () => {
+  test('the plate’s tickets newest first (completion time, then seq), at most `limit`, without voided ones', () => {
+    const { journal } = fixture().open();
+    journal.appendTicket(ticketBody(0)); // 1: A, completed T0 + 8 min
+    journal.appendTicket(ticketBody(30)); // 2: A, T0 + 38 min
+    journal.appendTicket(ticketBody(1, { plate: B })); // 3
+    journal.appendTicket(ticketBody(10)); // 4: A, T0 + 18 min
+    journal.appendTicket(ticketBody(40)); // 5: A, voided below
+    journal.appendVoid({ ticketSeq: 5, reason: 'weighed on the wrong stream', at: '2025-03-14T10:00:00.000+08:00', operator: 'op1' });
+    expect(journal.recentTicketsFor(A, 10).map((e) => e.seq)).toEqual([2, 4, 1]);
+    expect(journal.recentTicketsFor(A, 2).map((e) => e.seq)).toEqual([2, 4]);
+    expect(journal.recentTicketsFor('苏E99999', 10)).toEqual([]);
+  });
+});

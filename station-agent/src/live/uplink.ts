@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { DeviceToServerEvents } from '@haulproof/contracts';
+import type { DeviceToServerEvents, HeartbeatAck } from '@haulproof/contracts';
 import { deviceRequestMessage, signBytes } from '@haulproof/contracts/signing';
 import type { KeyObject } from 'node:crypto';
 import type { AgentEvent, Clock } from '../types.js';
@@ -34,6 +34,8 @@ export class Uplink {
   private readonly clock: Clock;
   /** server time − local time, from the last heartbeat round trip (ms); null until measured. */
   clockOffsetMs: number | null = null;
+  /** Why the server refused the last heartbeat (it says so in the ack); null once one is accepted. */
+  heartbeatRefused: string | null = null;
 
   constructor(private readonly opts: UplinkOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -77,8 +79,12 @@ export class Uplink {
     const socket = this.socket;
     if (!socket?.connected) return;
     const sentAt = this.clock();
-    socket.timeout(5_000).emit('heartbeat', { ...this.opts.status(), at: new Date(sentAt).toISOString() }, (err: Error | null, reply?: { serverTime: string }) => {
+    socket.timeout(5_000).emit('heartbeat', { ...this.opts.status(), at: new Date(sentAt).toISOString() }, (err: Error | null, reply?: HeartbeatAck) => {
       if (err || !reply) return;
+      // A refusal is a bug between agent and server versions: logged when it starts or changes, not every beat.
+      const refused = reply.refused ?? null;
+      if (refused && refused !== this.heartbeatRefused) this.opts.log?.(`live uplink: ${refused}`);
+      this.heartbeatRefused = refused;
       // NTP-style: assume the reply was stamped halfway through the round trip.
       const now = this.clock();
       this.clockOffsetMs = Math.round(Date.parse(reply.serverTime) - (sentAt + now) / 2);

@@ -33,6 +33,7 @@ export const LABELS = {
   unattended: { zh: '无人值守', en: 'unattended' },
   none: { zh: '无', en: 'none' },
   storedTareOnly: { zh: '无（预置皮重）', en: 'none (stored tare)' },
+  estimate: { zh: '估重依据', en: 'Estimate basis' },
   verify: { zh: '扫码核验', en: 'Scan to verify' },
 } satisfies Record<string, Label>;
 
@@ -40,6 +41,7 @@ export const SOURCE_LABELS: Record<WeightSource, Label> = {
   WEIGHED: { zh: '称重', en: 'weighed' },
   STORED: { zh: '预置皮重', en: 'stored tare' },
   KEYED: { zh: '手工录入', en: 'keyed in' },
+  ESTIMATED: { zh: '估重', en: 'estimated' },
 };
 
 export const DIRECTION_LABELS: Record<Direction, Label> = {
@@ -50,6 +52,7 @@ export const DIRECTION_LABELS: Record<Direction, Label> = {
 export const FLAG_LABELS: Record<TicketFlag, Label> = {
   KEYED: { zh: '手工录入', en: 'keyed weight' },
   STORED_TARE: { zh: '预置皮重', en: 'stored tare' },
+  ESTIMATED: { zh: '估重（磅秤不可用）', en: 'estimated (scale unusable)' },
   TARE_DEVIATION: { zh: '皮重偏差', en: 'tare deviation' },
   OVERWEIGHT: { zh: '超载', en: 'overweight' },
   PLATE_MISMATCH: { zh: '车牌不符', en: 'plate mismatch' },

@@ -87,6 +87,16 @@ describe('printTicketPdf', () => {
     expect(text).toContain('Wang');
   });
 
+  it('prints an estimated (估重) ticket with its basis', async () => {
+    const estimate = { method: 'VEHICLE_MEDIAN' as const, scale: 'OUT_OF_SERVICE' as const, reason: 'calibration', supervisor: 'Li', sampleSeqs: [9, 7, 4], sampleNetsKg: [15_000, 14_600, 15_400], ratedLoadKg: null, sharePermille: null };
+    const { entry } = journaled({ ...TICKET, grossSource: 'ESTIMATED', tareSource: 'STORED', secondAt: null, tareKg: 15_000, netKg: 15_000, flags: ['STORED_TARE', 'ESTIMATED'], operator: 'Wang', estimate });
+    const text = drawnText(await printTicketPdf(entry, names, { font: null, compress: false }));
+    expect(text).toContain('30,000 kg   estimated');
+    expect(text).toContain('estimated (scale unusable)');
+    expect(text.replaceAll('\n', '')).toContain('median net of 3 weighed tickets (#9, #7, #4); calibration; Li'); // wrapped to the column
+    expect(text).not.toContain('none (stored tare)');
+  });
+
   it('prints what was signed, not what the in-memory payload says', async () => {
     const { entry } = journaled();
     const forged = { ...entry, payload: { ...entry.payload, ticket: { ...TICKET, netKg: 99_999 } } } as typeof entry;

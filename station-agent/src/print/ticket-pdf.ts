@@ -124,7 +124,14 @@ export async function printTicketPdf(entry: JournalEntry, names: TicketNames, op
   row(LABELS.net, kg(t.netKg), 16);
   rule();
   row(LABELS.firstAt, siteTime(t.firstAt));
-  row(LABELS.secondAt, t.secondAt ? siteTime(t.secondAt) : say(LABELS.storedTareOnly));
+  row(LABELS.secondAt, t.secondAt ? siteTime(t.secondAt) : say(t.estimate ? LABELS.none : LABELS.storedTareOnly));
+  if (t.estimate) {
+    const e = t.estimate;
+    const how = e.method === 'VEHICLE_MEDIAN'
+      ? say({ zh: `近 ${e.sampleSeqs.length} 次称重净重中位数`, en: `median net of ${e.sampleSeqs.length} weighed tickets` }) + ` (#${e.sampleSeqs.join(', #')})`
+      : say({ zh: `核定载质量 ${kg(e.ratedLoadKg ?? 0)} 的 ${(e.sharePermille ?? 0) / 10}%`, en: `${(e.sharePermille ?? 0) / 10} % of rated load ${kg(e.ratedLoadKg ?? 0)}` });
+    row(LABELS.estimate, `${how}; ${text(e.reason)}; ${text(e.supervisor)}`);
+  }
   if (t.route) row(LABELS.route, t.route);
   if (t.permit) row(LABELS.permit, text(t.permit));
   if (t.origin) row(LABELS.origin, t.origin);

@@ -4,6 +4,7 @@ export { DEFAULT_POLICY, type LaneDeps, type LaneLogger, type LaneOptions, type 
 export { CardRegistry, type CardClaim } from './card-registry.js';
 export { StabilityDetector, type ScaleSpec, type StabilityOptions, type StabilityVerdict, type UnstableReason, type WeightJump } from './stability.js';
 export type { KeyedWeight } from './keyed.js';
+export type { EstimateRequest } from './estimate.js';
 export type { Refusal, RefusalCode } from './refusals.js';
 export { formatSiteTime, siteLocalDate } from './site-time.js';
 export { STREAM_NAMES } from './stream-names.js';

@@ -37,6 +37,8 @@ export class LaneCore {
   capturedKg: number | null = null;
   scaleConnected = true;
   onDuty: string | null = null;
+  /** Set while an operator has the scale out of service (lane-estimate.ts); survives other faults. */
+  outOfService: { operator: string; reason: string; since: number } | null = null;
 
   constructor(
     readonly opts: LaneOptions,
@@ -133,7 +135,7 @@ export class LaneCore {
     this.enterFault({ cause: 'journal', alarm: `lane.${this.code}.journal` }, faultMessage('journal', detail));
   }
 
-  private enterFault(f: Fault, message: string): void {
+  enterFault(f: Fault, message: string): void {
     if (this.fault?.cause === 'journal') return; // the worse fault stays until an operator resets the lane
     if (this.fault) this.deps.bus.emit({ type: 'alarm.cleared', code: this.fault.alarm, at: this.deps.clock() });
     this.endSession();
@@ -148,7 +150,9 @@ export class LaneCore {
     this.fault = null;
     this.endSession();
     this.refusal = null;
-    this.enter(this.loaded() ? 'VEHICLE_ON' : 'IDLE', null);
+    // a scale out of service stays out when another fault (the journal's) clears
+    if (this.outOfService) this.enterFault({ cause: 'out-of-service', alarm: `lane.${this.code}.out-of-service` }, faultMessage('out-of-service', this.outOfService.reason));
+    else this.enter(this.loaded() ? 'VEHICLE_ON' : 'IDLE', null);
   }
 
   toIdle(message: string | null = null): void {

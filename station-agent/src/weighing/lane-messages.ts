@@ -6,8 +6,10 @@ import { STREAM_NAMES } from './stream-names.js';
  * 'journal': a write failed during a weighing; an operator must reset the lane.
  * 'journal-unavailable': the journal reports it cannot write (TicketJournal.healthy() is false),
  * so no weighing starts; the lane recovers by itself once the journal can write again.
+ * 'out-of-service': an operator took the scale out of service (检定, repair); only returning it
+ * to service ends this, whatever the indicator sends meanwhile.
  */
-export type FaultCause = 'scale' | 'frames' | 'journal' | 'journal-unavailable';
+export type FaultCause = 'scale' | 'frames' | 'journal' | 'journal-unavailable' | 'out-of-service';
 
 export interface Fault {
   cause: FaultCause;
@@ -36,6 +38,8 @@ export function faultMessage(cause: FaultCause, detail: string): string {
       return `称重数据中断，暂停称重 / indicator frames stopped: weighing stopped (${detail})`;
     case 'journal':
       return `磅单记录写入失败，暂停称重，请联系管理员 / journal write failed: weighing stopped, call the administrator (${detail})`;
+    case 'out-of-service':
+      return `磅秤停用（${detail}），只能估重 / scale out of service (${detail}): loads may only be estimated`;
     case 'journal-unavailable':
       return `记录本不可写，暂停称重 / journal unavailable: weighing stopped until it can write again${detail ? ` (${detail})` : ''}`;
   }

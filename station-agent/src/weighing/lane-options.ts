@@ -26,6 +26,12 @@ export interface LanePolicy {
   refusedHoldMs: number; // a refusal stays on screen this long when no vehicle is on the deck (30 s)
   frameTimeoutMs: number; // no indicator frame for this long is a frame-rate fault (3 s)
   tickMs: number; // how often timeouts are checked (1 s)
+  // 估重 while the scale cannot weigh (estimate.ts): the median of the vehicle's newest weighed
+  // tickets (at least estimateMinSamples of up to estimateSamples), else, where configured, a
+  // share of its rated load; else the estimate is refused
+  estimateSamples: number; // 5
+  estimateMinSamples: number; // 3
+  estimateRatedLoadShare: number | null; // null: no rated-load fallback
 }
 
 export const DEFAULT_POLICY: LanePolicy = {
@@ -39,6 +45,9 @@ export const DEFAULT_POLICY: LanePolicy = {
   refusedHoldMs: 30_000,
   frameTimeoutMs: 3000,
   tickMs: 1000,
+  estimateSamples: 5,
+  estimateMinSamples: 3,
+  estimateRatedLoadShare: null,
 };
 
 export interface LaneOptions {

@@ -11,9 +11,11 @@
  */
 import type { StreamCode } from '@haulproof/contracts';
 import type { AgentEvent, WeightSample } from '../types.js';
+import type { EstimateRequest } from './estimate.js';
 import type { KeyedWeight } from './keyed.js';
 import { LaneCore, no, ok, type LaneResult } from './lane-core.js';
 import type { LaneDeps, LaneOptions } from './lane-options.js';
+import { estimateWeight, returnToService, takeOutOfService } from './lane-estimate.js';
 import { keyWeight, override, selectStream, voidExpired, voidOpenTicket } from './lane-operator.js';
 
 export type { LaneResult } from './lane-core.js';
@@ -150,6 +152,20 @@ export class Lane {
     return keyWeight(this.core, k);
   }
 
+  /** Stops weighing until returnToService (calibration 检定, repair); loads may then only be estimated. */
+  takeOutOfService(operator: string, reason: string): LaneResult {
+    return takeOutOfService(this.core, operator, reason);
+  }
+
+  returnToService(operator: string): LaneResult {
+    return returnToService(this.core, operator);
+  }
+
+  /** 估重: records a load with a computed estimate while the scale cannot weigh (faulted, silent or out of service). */
+  estimateWeight(e: EstimateRequest): LaneResult {
+    return estimateWeight(this.core, e);
+  }
+
   /** Voids the open first pass of `plate` (made at any lane of this device). */
   voidOpenTicket(plate: string, operator: string, reason: string): LaneResult {
     return voidOpenTicket(this.core, plate, operator, reason);
@@ -160,7 +176,8 @@ export class Lane {
     const c = this.core;
     if (c.state === 'FAULT' && !c.scaleConnected) return no(c.message ?? 'scale disconnected');
     if (c.state === 'FAULT' && !c.journalWritable()) return no(c.message ?? 'journal unavailable');
-    c.clearFault();
+    if (c.fault?.cause === 'out-of-service') return no('磅秤停用中，请先恢复使用 / the scale is out of service: return it to service first');
+    c.clearFault(); // (a scale out of service goes back to its out-of-service fault)
     return ok(c.state);
   }
 
@@ -179,7 +196,7 @@ export class Lane {
 
   private maybeRecover(kg: number | null): void {
     const c = this.core;
-    if (!c.fault || c.fault.cause === 'journal' || c.fault.cause === 'journal-unavailable' || !c.scaleConnected || kg === null) return;
+    if (!c.fault || c.fault.cause === 'journal' || c.fault.cause === 'journal-unavailable' || c.fault.cause === 'out-of-service' || !c.scaleConnected || kg === null) return;
     c.clearFault();
   }
 

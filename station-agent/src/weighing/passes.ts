@@ -29,22 +29,27 @@ export interface PassContext {
   event: (type: StationEventType, message: string, facts: EventFacts) => JournalEntry; // throws like the journal
 }
 
-export function recordPass(ctx: PassContext, session: Session, pass: Pass): PassOutcome {
-  const { vehicle, site } = session;
-  const stream = session.stream;
-  if (!stream) throw new Error('recordPass needs a stream'); // the lane only captures once one is chosen
-  const tc: TicketContext = {
-    site: site.code,
+/** What every ticket of this session is made with (ticket-body.ts). */
+export function ticketContext(ctx: PassContext, session: Session): TicketContext {
+  return {
+    site: session.site.code,
     lane: ctx.lane,
-    timeZone: site.timezone,
+    timeZone: session.site.timezone,
     software: ctx.software,
-    vehicle,
+    vehicle: session.vehicle,
     card: session.card,
     operator: session.operator ?? ctx.operator,
     flags: [...session.flags],
     tareDeviationShare: ctx.policy.tareDeviationShare,
     routeFor: (plate, s) => ctx.registry.routeFor(plate, s)?.code ?? null,
   };
+}
+
+export function recordPass(ctx: PassContext, session: Session, pass: Pass): PassOutcome {
+  const { vehicle } = session;
+  const stream = session.stream;
+  if (!stream) throw new Error('recordPass needs a stream'); // the lane only captures once one is chosen
+  const tc = ticketContext(ctx, session);
 
   if (session.open) {
     const { body, tareDeviation } = twoPassTicket(tc, session.open, pass);

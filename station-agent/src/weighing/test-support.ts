@@ -65,6 +65,11 @@ export class FakeJournal implements TicketJournal {
     const found = this.entries.filter((e) => e.payload.kind === 'ticket' && e.payload.ticket.plate === plate && ticketCompletedAt(e.payload.ticket) >= sinceMs);
     return found.sort((a, b) => ticketAt(b) - ticketAt(a) || b.seq - a.seq)[0];
   }
+  recentTicketsFor(plate: string, limit: number) {
+    const voided = new Set(this.entries.flatMap((e) => (e.payload.kind === 'void' ? [e.payload.void.ticketSeq] : [])));
+    const found = this.entries.filter((e) => e.payload.kind === 'ticket' && e.payload.ticket.plate === plate && !voided.has(e.seq));
+    return found.sort((a, b) => ticketAt(b) - ticketAt(a) || b.seq - a.seq).slice(0, limit);
+  }
   saveOpenTicket(o: OpenTicket) {
     validateOpenTicket(o);
     if (this.open.has(o.plate)) throw new InvalidRecordError(`${o.plate} already has an open first pass`);

@@ -4,8 +4,9 @@
  * the direction (heavier first = IN: a delivery arrives full and leaves empty; lighter first =
  * OUT: a haul arrives empty and leaves full; equal passes count as IN).
  * One-pass: gross weighed (or keyed) against the vehicle's stored tare (预置皮重).
+ * Estimated (估重): one record of a load no scale weighed; gross = tare + the estimated net.
  */
-import { HOUSEHOLD_STREAMS, TicketFlag, type Direction, type StreamCode, type TicketBody } from '@haulproof/contracts';
+import { HOUSEHOLD_STREAMS, TicketFlag, type Direction, type EstimateBasis, type StreamCode, type TicketBody } from '@haulproof/contracts';
 import type { OpenTicket } from '../types.js';
 import type { Vehicle } from './checks.js';
 import { formatSiteTime } from './site-time.js';
@@ -124,5 +125,37 @@ export function storedTareTicket(ctx: TicketContext, pass: Pass, storedTareKg: n
     operator: ctx.operator,
     flags: orderedFlags(flags),
     software: ctx.software,
+  };
+}
+
+/**
+ * 估重: the load's weights come from the estimate (estimate.ts), the ticket says so in its sources,
+ * its ESTIMATED flag and its basis. No OVERWEIGHT flag: an estimate proves no overload.
+ */
+export function estimatedTicket(ctx: TicketContext, at: number, e: { netKg: number; tareKg: number; tareSource: 'STORED' | 'ESTIMATED'; basis: EstimateBasis }, load: LoadFacts): TicketBody {
+  const flags = new Set<string>([...ctx.flags, 'ESTIMATED']);
+  if (e.tareSource === 'STORED') flags.add('STORED_TARE');
+  return {
+    site: ctx.site,
+    lane: ctx.lane,
+    plate: ctx.vehicle.plate,
+    plateSeen: null,
+    card: ctx.card,
+    stream: load.stream,
+    direction: load.direction,
+    grossKg: e.tareKg + e.netKg,
+    tareKg: e.tareKg,
+    netKg: e.netKg,
+    grossSource: 'ESTIMATED',
+    tareSource: e.tareSource,
+    firstAt: formatSiteTime(at, ctx.timeZone),
+    secondAt: null,
+    route: inboundRoute(ctx, load.direction, load.stream, null),
+    permit: load.permit,
+    origin: load.origin ?? (load.direction === 'OUT' ? ctx.site : null),
+    operator: ctx.operator,
+    flags: orderedFlags(flags),
+    software: ctx.software,
+    estimate: e.basis,
   };
 }

@@ -24,12 +24,13 @@ async function workbook(name: string, columns: Column[], rows: unknown[][]): Pro
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/** The four provenance columns of a ProvenanceTotals: total, weighed, stored tare, keyed. */
+/** The provenance columns of a ProvenanceTotals: total, weighed, stored tare, keyed, estimated. */
 const PROVENANCE = (en: string, zh: string): Column[] => [
   { header: `${zh}净重 ${en}net (kg)`, kind: 'kg' },
   { header: `${zh}称重 ${en}weighed (kg)`, kind: 'kg' },
   { header: `${zh}预置皮重 ${en}stored tare (kg)`, kind: 'kg' },
   { header: `${zh}手工录入 ${en}keyed (kg)`, kind: 'kg' },
+  { header: `${zh}估重 ${en}estimated (kg)`, kind: 'kg' },
 ];
 
 export function totalsXlsx(rows: TotalsRow[]): Promise<Buffer> {
@@ -45,7 +46,7 @@ export function totalsXlsx(rows: TotalsRow[]): Promise<Buffer> {
       ...PROVENANCE('', ''),
       { header: '净重 Net (t)', kind: 't' },
     ],
-    rows.map((r) => [r.period, r.siteId, r.districtId, r.stream, r.direction, r.tickets, r.kg.total, r.kg.WEIGHED, r.kg.STORED_TARE, r.kg.KEYED, tonnes(r.kg.total)]),
+    rows.map((r) => [r.period, r.siteId, r.districtId, r.stream, r.direction, r.tickets, r.kg.total, r.kg.WEIGHED, r.kg.STORED_TARE, r.kg.KEYED, r.kg.ESTIMATED, tonnes(r.kg.total)]),
   );
 }
 
@@ -62,6 +63,6 @@ export function districtFiguresXlsx(f: DistrictFigures): Promise<Buffer> {
       { header: '收运 Collected (t)', kind: 't' },
       { header: '处置 Disposed (t)', kind: 't' },
     ],
-    f.rows.map((r) => [r.period, r.districtId ?? 'UNATTRIBUTED', r.stream, r.collected.total, r.collected.WEIGHED, r.collected.STORED_TARE, r.collected.KEYED, r.disposed.total, r.disposed.WEIGHED, r.disposed.STORED_TARE, r.disposed.KEYED, r.apportionedKg, tonnes(r.collected.total), tonnes(r.disposed.total)]),
+    f.rows.map((r) => [r.period, r.districtId ?? 'UNATTRIBUTED', r.stream, r.collected.total, r.collected.WEIGHED, r.collected.STORED_TARE, r.collected.KEYED, r.collected.ESTIMATED, r.disposed.total, r.disposed.WEIGHED, r.disposed.STORED_TARE, r.disposed.KEYED, r.disposed.ESTIMATED, r.apportionedKg, tonnes(r.collected.total), tonnes(r.disposed.total)]),
   );
 }

@@ -32,6 +32,12 @@ export interface ScenarioCity {
   foodService: { districtId: string; vehicleIds: string[]; tripsPerDay: number }[];
   /** Transfer trailers by station id: each station hauls with its own. */
   trailers: Record<string, string[]>;
+  /**
+   * The trailers' haul routes (station → plant, originSiteId set): OTHER to the incinerator every day and
+   * to the standby landfill on HAUL_LANDFILL_WEEKDAY, KITCHEN to the kitchen plant. Kept apart from
+   * `routes`, which the traffic drives trip by trip; a trailer hauls whenever its pile is full (traffic.ts).
+   */
+  haulRoutes: (ScenarioRoute & { originSiteId: string })[];
 }
 
 const DISTRICT_NAMES: [string, string, string, number][] = [
@@ -56,6 +62,11 @@ const MAX_TRIPS_PER_ROUTE = 40;
 const FOOD_SERVICE_KG = 0.015; // 餐厨 per resident per day
 const CONSTRUCTION_KG = 0.12; // muck per resident per day, across the city's permits
 export const TRAILER_LOAD_KG: [number, number] = [15_000, 29_000]; // a 49 t trailer of up to 19 t tare carries 30 t
+/** The weekday each station sends one OTHER load (its second of the day) to the standby landfill. */
+export const HAUL_LANDFILL_WEEKDAY = 3;
+// A haul plan promises what the piles surely give: a trailer leaves whenever 15–29 t has piled up,
+// so a day's loads vary; the plan is a floor of a share of the expected intake, in full loads.
+const HAUL_PLAN_SHARE = 0.5;
 export const MUCK_KG_PER_M3 = 1_800;
 
 export interface CitySpec {
@@ -102,7 +113,8 @@ export function buildCity(spec: CitySpec, ids: IdSource, rand: Rand): ScenarioCi
   const stations = new Map<string, ScenarioSite>();
   for (const d of districts) if (d.hasStation) stations.set(d.id, site(`TS-${d.code}`, `${d.nameZh}生活垃圾转运站`, `${d.nameEn} transfer station`, 'TRANSFER_STATION', d.id, ['OTHER', 'KITCHEN'], 2));
   const inc = site('INC-CITY', '生活垃圾焚烧发电厂', 'Waste-to-energy plant', 'INCINERATOR', second.id, ['OTHER'], 2);
-  const lf = site('LF-CITY', '生活垃圾填埋场（应急）', 'Standby landfill', 'LANDFILL', second.id, ['OTHER'], 2);
+  // the landfill also takes inert spoil (as cover): a second site for muck, one no permit names
+  const lf = site('LF-CITY', '生活垃圾填埋场（应急）', 'Standby landfill', 'LANDFILL', second.id, ['OTHER', 'CONSTRUCTION'], 2);
   const kp = site('KP-CITY', '餐厨垃圾处理厂', 'Kitchen and food-waste plant', 'KITCHEN_PLANT', second.id, ['KITCHEN', 'FOOD_SERVICE'], 2);
   const rc = site('RC-CITY', '可回收物分拣中心', 'Recyclables sorting centre', 'RECYCLABLES_CENTRE', third.id, ['RECYCLABLE'], 2);
   const hs = site('HS-CITY', '有害垃圾集中暂存库', 'Hazardous-waste store', 'HAZARDOUS_STORE', main.id, ['HAZARDOUS'], 2);
@@ -114,6 +126,7 @@ export function buildCity(spec: CitySpec, ids: IdSource, rand: Rand): ScenarioCi
   // ── household routes ──
   const routes: ScenarioRoute[] = [];
   const flows = new Map<string, number>(); // site id → expected kg/day in
+  const stationFlows = new Map<string, number>(); // `${station id}|${stream}` → expected kg/day tipped
   const expect = (siteId: string, kgPerDay: number) => flows.set(siteId, (flows.get(siteId) ?? 0) + kgPerDay);
   const districtCarrier = new Map<string, ScenarioCarrier>();
   for (const d of districts) districtCarrier.set(d.id, carrier(`C-${d.code}`, `${d.nameZh}环卫清运公司`, d.id));
@@ -136,6 +149,7 @@ export function buildCity(spec: CitySpec, ids: IdSource, rand: Rand): ScenarioCi
         // capacities are sized for the busiest day, so a run's whole load counts
         expect(destination.id, perRun);
         if (station) expect(stream === 'OTHER' ? inc.id : kp.id, perRun); // hauled on (LF takes a tenth, covered below)
+        if (station) stationFlows.set(`${station.id}|${stream}`, (stationFlows.get(`${station.id}|${stream}`) ?? 0) + perRun);
       }
     }
   }
@@ -145,6 +159,20 @@ export function buildCity(spec: CitySpec, ids: IdSource, rand: Rand): ScenarioCi
   for (const s of stations.values()) {
     const loads = (flows.get(s.id) ?? 0) / 22_000;
     trailers[s.id] = Array.from({ length: Math.ceil(loads / 5) + 1 }, () => vehicle(transfer.id, 'transfer-trailer', ['OTHER', 'KITCHEN']).id);
+  }
+  // ── the trailers' haul routes: registered so the plan is judged, and the plant each load must reach is known ──
+  const haulRoutes: ScenarioCity['haulRoutes'] = [];
+  for (const s of stations.values()) {
+    const haulRoute = (stream: 'OTHER' | 'KITCHEN', to: ScenarioSite, days: number[], plannedTrips: number, plannedKg: number, label: string) =>
+      haulRoutes.push({ id: ids.uuid('route'), code: `H-${s.code}-${stream}-${to.code.split('-')[0]}`, name: `${s.nameZh}转运${label}线`, districtId: s.districtId, stream, originSiteId: s.id, destinationSiteId: to.id, scheduleDays: days, shiftStartMin: 6 * 60, plannedTrips, plannedKg, vehicleIds: trailers[s.id]! });
+    for (const [stream, to, label] of [['OTHER', inc, '焚烧'], ['KITCHEN', kp, '餐厨']] as const) {
+      const kgPerDay = (stationFlows.get(`${s.id}|${stream}`) ?? 0) * HAUL_PLAN_SHARE;
+      const trips = Math.floor(kgPerDay / TRAILER_LOAD_KG[1]);
+      if (trips < 1) continue; // too little for a daily plan: its loads are not planned
+      haulRoute(stream, to, [1, 2, 3, 4, 5, 6, 7], trips, Math.round(kgPerDay / 20) * 20, label);
+      // the weekly landfill load: on that day a load may reach either plant (destination.ts)
+      if (stream === 'OTHER') haulRoute('OTHER', lf, [HAUL_LANDFILL_WEEKDAY], 1, 5_000, '填埋（应急）');
+    }
   }
   // ── food service: restaurants' 餐厨, by each district's carrier, straight to the kitchen plant ──
   const foodService = districts.map((d) => {
@@ -185,5 +213,5 @@ export function buildCity(spec: CitySpec, ids: IdSource, rand: Rand): ScenarioCi
     const kgPerDay = flows.get(s.id) ?? 0;
     s.capacityTpd = Math.ceil((kgPerDay * 1.4 + 2 * TRAILER_LOAD_KG[1]) / 1000);
   }
-  return { timezone: 'Asia/Shanghai', districts, sites, carriers, vehicles, routes, permits, foodService, trailers };
+  return { timezone: 'Asia/Shanghai', districts, sites, carriers, vehicles, routes, permits, foodService, trailers, haulRoutes };
 }

@@ -5,11 +5,13 @@
 import { isoWeekday } from '../calendar.js';
 import { pick, type Rand } from '../../demo/random.js';
 import type { ScenarioCity } from './city.js';
+import { isLaneFault, LANE_FAULT_KINDS, type LaneFaultKind } from './lane-events.js';
 
-export const FAULT_KINDS = ['DUMPING', 'WRONG_STREAM', 'TARE_MANIPULATION', 'MISSED_TRIP', 'STATION_IMBALANCE', 'EXPIRED_PERMIT', 'OVERWEIGHT'] as const;
+export const FAULT_KINDS = ['DUMPING', 'WRONG_STREAM', 'TARE_MANIPULATION', 'MISSED_TRIP', 'STATION_IMBALANCE', 'EXPIRED_PERMIT', 'OVERWEIGHT', 'NO_PERMIT', 'WRONG_DISPOSAL_SITE', ...LANE_FAULT_KINDS] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type FaultTarget =
+  | { kind: LaneFaultKind; day: string; variant: number } // station events (lane-events.ts)
   | { kind: 'DUMPING'; day: string; variant: 'station'; stationId: string; haul: number }
   | { kind: 'DUMPING'; day: string; variant: 'project'; permitId: string; trip: number }
   | { kind: 'WRONG_STREAM'; day: string; variant: 'site'; stationId: string; haul: number }
@@ -18,7 +20,10 @@ export type FaultTarget =
   | { kind: 'OVERWEIGHT'; day: string; routeId: string; trip: number }
   | { kind: 'MISSED_TRIP'; day: string; routeId: string }
   | { kind: 'STATION_IMBALANCE'; day: string; stationId: string }
-  | { kind: 'EXPIRED_PERMIT'; day: string; permitId: string };
+  | { kind: 'EXPIRED_PERMIT'; day: string; permitId: string }
+  | { kind: 'NO_PERMIT'; day: string; vehicleId: string }
+  // the permit's trip `trip` tips at `siteId` instead of the named site
+  | { kind: 'WRONG_DISPOSAL_SITE'; day: string; permitId: string; trip: number; siteId: string };
 
 /** What was injected and which anomalies it must raise — nothing more, nothing less. */
 export interface InjectedFault {
@@ -48,12 +53,27 @@ export function planFaults(city: ScenarioCity, days: string[], counts: Partial<R
   const scheduled = (routeId: string) => (d: string) => city.routes.find((r) => r.id === routeId)!.scheduleDays.includes(isoWeekday(d));
   const multiTrip = city.routes.filter((r) => r.plannedTrips >= 2);
   const recyclers = city.vehicles.filter((v) => v.kind === 'recyclables-truck');
+  // muck trucks that work by day (their origins have no weighbridge), so a stray trip at night meets no other weighing
+  const dayPermits = city.permits.filter((p) => !p.expired && p.tripsPerDay > 0 && city.sites.find((s) => s.id === p.originSiteId)!.scales.length === 0);
+  const housing = city.permits.find((p) => p.permitNo.endsWith('0102'))!;
+  const otherSite = (stream: string, named: string) => {
+    const s = city.sites.find((x) => x.kind !== 'TRANSFER_STATION' && x.kind !== 'PROJECT_SITE' && x.id !== named && x.streams.includes(stream as never));
+    if (!s) throw new Error(`scenario: no second site takes ${stream}, so no load can go to the wrong one`);
+    return s.id;
+  };
 
   const out: FaultTarget[] = [];
-  for (const kind of [...Object.keys(counts)].sort() as FaultKind[]) {
+  // station-event faults go last: adding them never moves the others
+  for (const kind of [...Object.keys(counts)].sort((a, b) => Number(isLaneFault(a)) - Number(isLaneFault(b)) || (a < b ? -1 : 1)) as FaultKind[]) {
     for (let i = 0; i < (counts[kind] ?? 0); i++) {
       const alt = i % 2 === 1;
       switch (kind) {
+        case 'SCALE_TAMPERING':
+        case 'CARD_CLONE':
+        case 'DOUBLE_WEIGHING':
+        case 'INDICATOR_FAULT':
+          out.push({ kind, day: take(), variant: i });
+          break;
         case 'DUMPING':
           out.push(alt || stations.length === 0 ? { kind, day: take(), variant: 'project', permitId: metro.id, trip: 0 } : { kind, day: take(), variant: 'station', stationId: pick(rand, stations).id, haul: 0 });
           break;
@@ -77,6 +97,15 @@ export function planFaults(city: ScenarioCity, days: string[], counts: Partial<R
         case 'EXPIRED_PERMIT':
           out.push({ kind, day: take(), permitId: expired.id });
           break;
+        case 'NO_PERMIT':
+          out.push({ kind, day: take(), vehicleId: pick(rand, dayPermits.flatMap((p) => p.vehicleIds)) });
+          break;
+        case 'WRONG_DISPOSAL_SITE': {
+          // alternately a load weighed out at the metro works (a custody leg) and one weighed only on arrival
+          const permit = alt ? metro : housing;
+          out.push({ kind, day: take(), permitId: permit.id, trip: Math.floor(rand() * permit.tripsPerDay), siteId: otherSite(permit.stream, permit.disposalSiteId) });
+          break;
+        }
       }
     }
   }

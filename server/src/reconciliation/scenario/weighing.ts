@@ -24,6 +24,8 @@ export interface Weighing {
   originSiteId: string | null;
   operator: string | null;
   flags: TicketFlag[];
+  /** Whose waste the load is, as the generator made it (the attribution truth); null: no district's (e.g. muck without a permit). */
+  fromDistrictId: string | null;
   /** A device void of this (duplicate) weighing follows at this time. */
   voidAt?: number;
   /** An operator corrects the stream later. */
@@ -38,6 +40,8 @@ export interface WeighOptions {
   routeId?: string | null;
   permitId?: string | null;
   originSiteId?: string | null;
+  /** Whose waste it is (scenario truth, never written to the ticket). */
+  fromDistrictId?: string | null;
   /** A tare to record instead of the vehicle's (tare manipulation); forces a weighed tare. */
   tareKg?: number;
 }
@@ -70,6 +74,7 @@ export function weigh(ids: IdSource, rand: Rand, site: ScenarioSite, vehicle: Sc
     originSiteId: o.originSiteId ?? null,
     operator: stored ? null : pick(rand, site.operators),
     flags,
+    fromDistrictId: o.fromDistrictId ?? null,
   };
 }
 

@@ -4,7 +4,7 @@
 // device_record still hold: hash = sha256(canonical), 64-byte signature).
 import type pg from 'pg';
 import { MUCK_KG_PER_M3, type ScenarioCity } from './city.js';
-import type { RecordRow, TicketEventRow, TicketRow } from './records.js';
+import type { RecordRow, StationEventRow, TicketEventRow, TicketRow } from './records.js';
 
 type Client = Pick<pg.ClientBase, 'query'>;
 
@@ -26,9 +26,9 @@ export async function writeCity(c: Client, city: ScenarioCity, users: { id: stri
   await insertRows(c, 'vehicle', { id: 'uuid', plate: 'text', plate_raw: 'text', carrier_id: 'uuid', kind: 'text', stored_tare_kg: 'int', tare_measured_at: 'timestamptz', tare_expires_at: 'timestamptz', max_gross_kg: 'int' }, city.vehicles.map((v) => ({ id: v.id, plate: v.plate, plate_raw: v.plateRaw, carrier_id: v.carrierId, kind: v.kind, stored_tare_kg: v.storedTareKg, tare_measured_at: '2000-01-01T00:00:00Z', tare_expires_at: '2100-01-01T00:00:00Z', max_gross_kg: v.maxGrossKg })));
   await insertRows(c, 'vehicle_stream', { vehicle_id: 'uuid', stream_code: 'text' }, city.vehicles.flatMap((v) => v.streams.map((st) => ({ vehicle_id: v.id, stream_code: st }))));
   await insertRows(c, 'card', { id: 'uuid', uid: 'text', vehicle_id: 'uuid' }, city.vehicles.map((v) => ({ id: v.cardId, uid: v.cardUid, vehicle_id: v.id })));
-  await insertRows(c, 'collection_route', { id: 'uuid', code: 'text', name: 'text', district_id: 'uuid', stream_code: 'text', destination_site_id: 'uuid', schedule_days: 'int[]', shift_start: 'text', planned_trips: 'int', planned_kg: 'int' },
-    city.routes.map((r) => ({ id: r.id, code: r.code, name: r.name, district_id: r.districtId, stream_code: r.stream, destination_site_id: r.destinationSiteId, schedule_days: r.scheduleDays, shift_start: `${String(Math.floor(r.shiftStartMin / 60)).padStart(2, '0')}:${String(r.shiftStartMin % 60).padStart(2, '0')}`, planned_trips: r.plannedTrips, planned_kg: r.plannedKg })));
-  await insertRows(c, 'route_vehicle', { route_id: 'uuid', vehicle_id: 'uuid' }, city.routes.flatMap((r) => r.vehicleIds.map((v) => ({ route_id: r.id, vehicle_id: v }))));
+  await insertRows(c, 'collection_route', { id: 'uuid', code: 'text', name: 'text', district_id: 'uuid', stream_code: 'text', destination_site_id: 'uuid', origin_site_id: 'uuid', schedule_days: 'int[]', shift_start: 'text', planned_trips: 'int', planned_kg: 'int' },
+    [...city.routes, ...city.haulRoutes].map((r) => ({ id: r.id, code: r.code, name: r.name, district_id: r.districtId, stream_code: r.stream, destination_site_id: r.destinationSiteId, origin_site_id: 'originSiteId' in r ? r.originSiteId : null, schedule_days: r.scheduleDays, shift_start: `${String(Math.floor(r.shiftStartMin / 60)).padStart(2, '0')}:${String(r.shiftStartMin % 60).padStart(2, '0')}`, planned_trips: r.plannedTrips, planned_kg: r.plannedKg })));
+  await insertRows(c, 'route_vehicle', { route_id: 'uuid', vehicle_id: 'uuid' }, [...city.routes, ...city.haulRoutes].flatMap((r) => r.vehicleIds.map((v) => ({ route_id: r.id, vehicle_id: v }))));
   await insertRows(c, 'permit', { id: 'uuid', permit_no: 'text', origin_site_id: 'uuid', carrier_id: 'uuid', disposal_site_id: 'uuid', stream_code: 'text', valid_from: 'date', valid_to: 'date', approved_volume_m3: 'int', approved_kg: 'int' },
     city.permits.map((p) => ({ id: p.id, permit_no: p.permitNo, origin_site_id: p.originSiteId, carrier_id: p.carrierId, disposal_site_id: p.disposalSiteId, stream_code: p.stream, valid_from: p.validFrom, valid_to: p.validTo, approved_volume_m3: p.approvedVolumeM3, approved_kg: Math.min(p.approvedKg, p.approvedVolumeM3 * MUCK_KG_PER_M3) })));
   await insertRows(c, 'permit_vehicle', { permit_id: 'uuid', vehicle_id: 'uuid' }, city.permits.flatMap((p) => p.vehicleIds.map((v) => ({ permit_id: p.id, vehicle_id: v }))));
@@ -59,4 +59,11 @@ export async function writeEvents(c: Client, records: readonly RecordRow[], even
   if (records.length) await writeTickets(c, records, []);
   await insertRows(c, 'ticket_event', { id: 'uuid', ticket_id: 'uuid', kind: 'ticket_event_kind', reason: 'text', actor_user_id: 'uuid', actor_device_id: 'uuid', record_id: 'uuid', changes: 'jsonb', at: 'timestamptz' },
     events.map((e) => ({ id: e.id, ticket_id: e.ticketId, kind: e.kind, reason: e.reason, actor_user_id: e.actorUserId, actor_device_id: e.actorDeviceId, record_id: e.recordId, changes: e.changes, at: iso(e.at) })));
+}
+
+/** Station events and their records (kind 'event'), in any order: the ticket an event names is found by (device, seq) on read. */
+export async function writeStationEvents(c: Client, records: readonly RecordRow[], events: readonly StationEventRow[]): Promise<void> {
+  if (records.length) await writeTickets(c, records, []);
+  await insertRows(c, 'station_event', { id: 'uuid', record_id: 'uuid', device_id: 'uuid', site_id: 'uuid', lane_code: 'text', type: 'text', at: 'timestamptz', plate: 'text', card_uid: 'text', message: 'text', details: 'jsonb', ticket_seq: 'int', received_at: 'timestamptz' },
+    events.map((e) => ({ id: e.id, record_id: e.recordId, device_id: e.deviceId, site_id: e.siteId, lane_code: e.lane, type: e.type, at: iso(e.at), plate: e.plate, card_uid: e.cardUid, message: e.message, details: e.details, ticket_seq: e.ticketSeq, received_at: iso(e.receivedAt) })));
 }

@@ -1,8 +1,10 @@
-// What reconciliation reads: the registry, and tickets as they stand after voids
-// and corrections (ticket_effective), by service day (the site's local date).
+// What reconciliation reads: the registry, tickets as they stand after voids and
+// corrections (ticket_effective), and the integrity station events, by service day
+// (the site's local date).
 import type pg from 'pg';
-import type { SiteKind, StreamCode } from '@haulproof/contracts';
+import { INTEGRITY_EVENT_TYPES, type SiteKind, type StreamCode } from '@haulproof/contracts';
 import { addDays, dayStart } from '../../reconciliation/calendar.js';
+import type { ReconStationEvent } from '../../reconciliation/station-events.js';
 import type { Day, PermitInfo, ReconTicket, Registry, RouteInfo, SiteInfo, VehicleInfo } from '../../reconciliation/types.js';
 
 const ZONE_SLACK_MS = 14 * 3_600_000; // no zone is further than 14 h from UTC
@@ -23,9 +25,10 @@ export class ReconInputRepository {
                 ARRAY(SELECT vs.stream_code FROM vehicle_stream vs WHERE vs.vehicle_id = v.id) AS streams
            FROM vehicle v JOIN carrier c ON c.id = v.carrier_id`,
       ),
-      this.pool.query<{ id: string; code: string; districtId: string; stream: StreamCode; destinationSiteId: string; scheduleDays: number[]; plannedTrips: number; plannedKg: number; active: boolean; vehicleIds: string[] }>(
-        `SELECT r.id, r.code, r.district_id AS "districtId", r.stream_code AS stream, r.destination_site_id AS "destinationSiteId", r.schedule_days AS "scheduleDays",
+      this.pool.query<{ id: string; code: string; districtId: string; stream: StreamCode; destinationSiteId: string; originSiteId: string | null; scheduleDays: number[]; plannedTrips: number; plannedKg: number; active: boolean; effectiveFrom: string | null; effectiveTo: string | null; kgTolerance: number | null; vehicleIds: string[] }>(
+        `SELECT r.id, r.code, r.district_id AS "districtId", r.stream_code AS stream, r.destination_site_id AS "destinationSiteId", r.origin_site_id AS "originSiteId", r.schedule_days AS "scheduleDays",
                 r.planned_trips AS "plannedTrips", r.planned_kg AS "plannedKg", r.active,
+                to_char(r.effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(r.effective_to, 'YYYY-MM-DD') AS "effectiveTo", r.kg_tolerance AS "kgTolerance",
                 ARRAY(SELECT rv.vehicle_id FROM route_vehicle rv WHERE rv.route_id = r.id) AS "vehicleIds"
            FROM collection_route r`,
       ),
@@ -58,13 +61,35 @@ export class ReconInputRepository {
                 te.tare_source AS "tareSource", te.provenance,
                 (extract(epoch FROM te.first_weighed_at) * 1000)::float8 AS "firstWeighedAt",
                 (extract(epoch FROM te.weighed_at) * 1000)::float8 AS "weighedAt",
-                te.route_id AS "routeId", te.permit_id AS "permitId", te.origin_site_id AS "originSiteId"
+                te.route_id AS "routeId", te.permit_id AS "permitId", te.origin_site_id AS "originSiteId", te.flags
            FROM ticket_effective te
            JOIN site s ON s.id = te.site_id
            JOIN station_device d ON d.id = te.device_id
           WHERE te.weighed_at >= $1::timestamptz AND te.weighed_at < $2::timestamptz AND NOT te.voided) x
         WHERE x."serviceDay" BETWEEN $3 AND $4`,
       [lo, hi, from, to],
+    );
+    return rows;
+  }
+
+  /** Integrity station events (INTEGRITY_EVENT_TYPES) whose service day lies in [from, to], with the ticket each names. */
+  async stationEvents(from: Day, to: Day): Promise<ReconStationEvent[]> {
+    const lo = new Date(dayStart(from, 'UTC') - ZONE_SLACK_MS).toISOString();
+    const hi = new Date(dayStart(addDays(to, 1), 'UTC') + ZONE_SLACK_MS).toISOString();
+    const { rows } = await this.pool.query<ReconStationEvent>(
+      `SELECT * FROM (
+         SELECT e.id, d.code || '-' || r.seq AS "eventNo", e.site_id AS "siteId",
+                to_char(e.at AT TIME ZONE s.timezone, 'YYYY-MM-DD') AS "serviceDay", e.type,
+                (extract(epoch FROM e.at) * 1000)::float8 AS at, e.lane_code AS lane, e.plate, e.card_uid AS "cardUid",
+                t.id AS "ticketId", e.message, e.details
+           FROM station_event e
+           JOIN site s ON s.id = e.site_id
+           JOIN station_device d ON d.id = e.device_id
+           JOIN device_record r ON r.id = e.record_id
+           LEFT JOIN ticket t ON t.device_id = e.device_id AND t.seq = e.ticket_seq
+          WHERE e.at >= $1::timestamptz AND e.at < $2::timestamptz AND e.type = ANY($5::text[])) x
+        WHERE x."serviceDay" BETWEEN $3 AND $4`,
+      [lo, hi, from, to, INTEGRITY_EVENT_TYPES],
     );
     return rows;
   }

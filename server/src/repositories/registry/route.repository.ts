@@ -16,11 +16,15 @@ export interface RouteData {
   districtId: string;
   streamCode: string;
   destinationSiteId: string;
+  originSiteId: string | null;
   scheduleDays: number[];
   shiftStart: string;
   plannedTrips: number;
   plannedKg: number;
   active: boolean;
+  effectiveFrom: Date | null;
+  effectiveTo: Date | null;
+  kgTolerance: number | null;
   vehicleIds: string[];
   points: { name: string; latitude: number | null; longitude: number | null }[];
 }

@@ -2,10 +2,14 @@ import { CarrierInput, type CarrierListQuery, type CarrierUpdate, type Page } fr
 import type { CarrierRepository, CarrierRow } from '../../repositories/registry/carrier.repository.js';
 import { fleetScope, type Principal } from '../principal.js';
 import { allowed, found, patched, visible } from './common.js';
+import type { RegistryChangeSink } from './registry-changes.js';
 
 /** Transport companies. Reads follow fleetScope (dispatchers see their own); admins change them. */
 export class CarrierService {
-  constructor(private readonly carriers: CarrierRepository) {}
+  constructor(
+    private readonly carriers: CarrierRepository,
+    private readonly changes: RegistryChangeSink,
+  ) {}
 
   list(p: Principal, q: CarrierListQuery): Promise<Page<CarrierRow>> {
     return this.carriers.list(allowed(fleetScope(p), 'carriers'), q, q);
@@ -15,17 +19,24 @@ export class CarrierService {
     return visible(await this.carriers.find(id, allowed(fleetScope(p), 'carriers')), () => this.carriers.exists(id), 'carrier', id);
   }
 
-  create(input: CarrierInput): Promise<CarrierRow> {
-    return this.carriers.create(toData(input));
+  async create(input: CarrierInput): Promise<CarrierRow> {
+    const row = await this.carriers.create(toData(input));
+    this.changes.announce({ entity: 'carrier', before: null, after: row });
+    return row;
   }
 
   async update(id: string, patch: CarrierUpdate): Promise<CarrierRow> {
-    const { id: _id, ...cur } = found(await this.carriers.find(id), 'carrier', id);
-    return this.carriers.update(id, toData(patched(CarrierInput, cur, patch, 'carrier')));
+    const before = found(await this.carriers.find(id), 'carrier', id);
+    const { id: _id, ...cur } = before;
+    const row = await this.carriers.update(id, toData(patched(CarrierInput, cur, patch, 'carrier')));
+    this.changes.announce({ entity: 'carrier', before, after: row });
+    return row;
   }
 
-  remove(id: string): Promise<void> {
-    return this.carriers.remove(id);
+  async remove(id: string): Promise<void> {
+    const cur = await this.carriers.find(id);
+    await this.carriers.remove(id);
+    if (cur) this.changes.announce({ entity: 'carrier', before: cur, after: null });
   }
 }
 

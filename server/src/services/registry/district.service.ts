@@ -1,10 +1,14 @@
 import { DistrictInput, type DistrictUpdate, type Page, type PageQuery } from '@haulproof/contracts';
 import type { DistrictRepository, DistrictRow } from '../../repositories/registry/district.repository.js';
 import { found, patched } from './common.js';
+import type { RegistryChangeSink } from './registry-changes.js';
 
 /** Districts: anyone logged in reads them (dashboards rank by district); admins change them. */
 export class DistrictService {
-  constructor(private readonly districts: DistrictRepository) {}
+  constructor(
+    private readonly districts: DistrictRepository,
+    private readonly changes: RegistryChangeSink,
+  ) {}
 
   list(q: PageQuery): Promise<Page<DistrictRow>> {
     return this.districts.list(q);
@@ -14,17 +18,23 @@ export class DistrictService {
     return found(await this.districts.find(id), 'district', id);
   }
 
-  create(input: DistrictInput): Promise<DistrictRow> {
-    return this.districts.create(input);
+  async create(input: DistrictInput): Promise<DistrictRow> {
+    const row = await this.districts.create(input);
+    this.changes.announce({ entity: 'district', before: null, after: row });
+    return row;
   }
 
   async update(id: string, patch: DistrictUpdate): Promise<DistrictRow> {
     const cur = await this.get(id);
     const next = patched(DistrictInput, { code: cur.code, nameZh: cur.nameZh, nameEn: cur.nameEn, population: cur.population }, patch, 'district');
-    return this.districts.update(id, next);
+    const row = await this.districts.update(id, next);
+    this.changes.announce({ entity: 'district', before: cur, after: row });
+    return row;
   }
 
-  remove(id: string): Promise<void> {
-    return this.districts.remove(id);
+  async remove(id: string): Promise<void> {
+    const cur = await this.districts.find(id);
+    await this.districts.remove(id);
+    if (cur) this.changes.announce({ entity: 'district', before: cur, after: null });
   }
 }

@@ -5,6 +5,7 @@ import type { SiteRepository } from '../../repositories/registry/site.repository
 import type { VehicleRepository } from '../../repositories/registry/vehicle.repository.js';
 import { permitScope, type Principal } from '../principal.js';
 import { allowed, dateOnly, distinct, found, fromDateOnly, patched, visible } from './common.js';
+import type { RegistryChangeSink } from './registry-changes.js';
 
 /**
  * Disposal permits (处置证): origin, carrier, trucks, disposal site, dates, approved volume.
@@ -16,6 +17,7 @@ export class PermitService {
     private readonly permits: PermitRepository,
     private readonly sites: SiteRepository,
     private readonly vehicles: VehicleRepository,
+    private readonly changes: RegistryChangeSink,
   ) {}
 
   list(p: Principal, q: PermitListQuery): Promise<Page<PermitRow>> {
@@ -29,18 +31,24 @@ export class PermitService {
   async create(input: PermitInput): Promise<PermitRow> {
     const data = toData(input);
     await this.check(data);
-    return this.permits.create(data);
+    const row = await this.permits.create(data);
+    this.changes.announce({ entity: 'permit', before: null, after: row });
+    return row;
   }
 
   async update(id: string, patch: PermitUpdate): Promise<PermitRow> {
     const cur = found(await this.permits.find(id), 'permit', id);
     const data = toData(patched(PermitInput, asInput(cur), patch, 'permit'));
     await this.check(data);
-    return this.permits.update(id, data);
+    const row = await this.permits.update(id, data);
+    this.changes.announce({ entity: 'permit', before: cur, after: row });
+    return row;
   }
 
-  remove(id: string): Promise<void> {
-    return this.permits.remove(id);
+  async remove(id: string): Promise<void> {
+    const cur = await this.permits.find(id);
+    await this.permits.remove(id);
+    if (cur) this.changes.announce({ entity: 'permit', before: cur, after: null });
   }
 
   private async check(p: PermitData): Promise<void> {

@@ -1,10 +1,14 @@
 import { SiteInput, type Page, type SiteListQuery, type SiteUpdate } from '@haulproof/contracts';
 import type { SiteRepository, SiteRow } from '../../repositories/registry/site.repository.js';
 import { distinct, found, num, patched } from './common.js';
+import type { RegistryChangeSink } from './registry-changes.js';
 
 /** Sites and the streams each accepts: anyone logged in reads them; admins change them. */
 export class SiteService {
-  constructor(private readonly sites: SiteRepository) {}
+  constructor(
+    private readonly sites: SiteRepository,
+    private readonly changes: RegistryChangeSink,
+  ) {}
 
   list(q: SiteListQuery): Promise<Page<SiteRow>> {
     return this.sites.list(q, q);
@@ -14,18 +18,24 @@ export class SiteService {
     return found(await this.sites.find(id), 'site', id);
   }
 
-  create(input: SiteInput): Promise<SiteRow> {
-    return this.sites.create(toData(input));
+  async create(input: SiteInput): Promise<SiteRow> {
+    const row = await this.sites.create(toData(input));
+    this.changes.announce({ entity: 'site', before: null, after: row });
+    return row;
   }
 
   async update(id: string, patch: SiteUpdate): Promise<SiteRow> {
     const cur = await this.get(id);
     const next = patched(SiteInput, asInput(cur), patch, 'site');
-    return this.sites.update(id, toData(next));
+    const row = await this.sites.update(id, toData(next));
+    this.changes.announce({ entity: 'site', before: cur, after: row });
+    return row;
   }
 
-  remove(id: string): Promise<void> {
-    return this.sites.remove(id);
+  async remove(id: string): Promise<void> {
+    const cur = await this.sites.find(id);
+    await this.sites.remove(id);
+    if (cur) this.changes.announce({ entity: 'site', before: cur, after: null });
   }
 }
 

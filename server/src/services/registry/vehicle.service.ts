@@ -3,13 +3,17 @@ import { conflict } from '../../http/errors.js';
 import type { VehicleData, VehicleRepository, VehicleRow } from '../../repositories/registry/vehicle.repository.js';
 import { fleetScope, type Principal } from '../principal.js';
 import { allowed, distinct, found, patched, visible } from './common.js';
+import type { RegistryChangeSink } from './registry-changes.js';
 
 /**
  * Vehicles. A plate is compared in its normal form (苏E·12345 = 苏E12345 = 苏Ｅ１２３４５),
  * so one truck cannot be registered twice under two spellings; the spelling as registered is kept.
  */
 export class VehicleService {
-  constructor(private readonly vehicles: VehicleRepository) {}
+  constructor(
+    private readonly vehicles: VehicleRepository,
+    private readonly changes: RegistryChangeSink,
+  ) {}
 
   list(p: Principal, q: VehicleListQuery): Promise<Page<VehicleRow>> {
     return this.vehicles.list(allowed(fleetScope(p), 'vehicles'), q, { carrierId: q.carrierId, plate: q.plate ? normalisePlate(q.plate) : undefined });
@@ -22,18 +26,24 @@ export class VehicleService {
   async create(input: VehicleInput): Promise<VehicleRow> {
     const data = toData(input);
     await this.refuseDuplicatePlate(data.plate, input.plate, null);
-    return this.vehicles.create(data);
+    const row = await this.vehicles.create(data);
+    this.changes.announce({ entity: 'vehicle', before: null, after: row });
+    return row;
   }
 
   async update(id: string, patch: VehicleUpdate): Promise<VehicleRow> {
     const cur = found(await this.vehicles.find(id), 'vehicle', id);
     const next = toData(patched(VehicleInput, asInput(cur), patch, 'vehicle'));
     if (next.plate !== cur.plate) await this.refuseDuplicatePlate(next.plate, patch.plate ?? next.plateRaw, id);
-    return this.vehicles.update(id, next);
+    const row = await this.vehicles.update(id, next);
+    this.changes.announce({ entity: 'vehicle', before: cur, after: row });
+    return row;
   }
 
-  remove(id: string): Promise<void> {
-    return this.vehicles.remove(id);
+  async remove(id: string): Promise<void> {
+    const cur = await this.vehicles.find(id);
+    await this.vehicles.remove(id);
+    if (cur) this.changes.announce({ entity: 'vehicle', before: cur, after: null });
   }
 
   private async refuseDuplicatePlate(plate: string, asTyped: string, self: string | null): Promise<void> {

@@ -41,8 +41,9 @@ import { userRoutes } from './users.js';
 import { vehicleRoutes } from './vehicles.js';
 
 /** The registry under /api/v1: wires repositories → services → one small router per entity. */
-export function registryRoutes(ctx: Pick<AppContext, 'db' | 'live' | 'presence'>): Router {
+export function registryRoutes(ctx: Pick<AppContext, 'db' | 'live' | 'presence' | 'registryChanges'>): Router {
   const db = ctx.db.prisma;
+  const changes = ctx.registryChanges; // edits that can change reconciliation are announced
   const sites = new SiteRepository(db);
   const scales = new ScaleRepository(db);
   const vehicles = new VehicleRepository(db);
@@ -50,15 +51,15 @@ export function registryRoutes(ctx: Pick<AppContext, 'db' | 'live' | 'presence'>
 
   const r = Router();
   r.use('/streams', streamRoutes(new StreamService(new StreamRepository(db))));
-  r.use('/districts', districtRoutes(new DistrictService(new DistrictRepository(db))));
-  r.use('/sites', siteRoutes(new SiteService(sites)));
-  r.use('/scales', scaleRoutes(new ScaleService(scales)));
-  r.use('/carriers', carrierRoutes(new CarrierService(new CarrierRepository(db))));
-  r.use('/vehicles', vehicleRoutes(new VehicleService(vehicles)));
+  r.use('/districts', districtRoutes(new DistrictService(new DistrictRepository(db), changes)));
+  r.use('/sites', siteRoutes(new SiteService(sites, changes)));
+  r.use('/scales', scaleRoutes(new ScaleService(scales, changes)));
+  r.use('/carriers', carrierRoutes(new CarrierService(new CarrierRepository(db), changes)));
+  r.use('/vehicles', vehicleRoutes(new VehicleService(vehicles, changes)));
   r.use('/drivers', driverRoutes(new DriverService(drivers)));
   r.use('/cards', cardRoutes(new CardService(new CardRepository(db), vehicles, drivers)));
-  r.use('/routes', collectionRouteRoutes(new RouteService(new RouteRepository(db), sites)));
-  r.use('/permits', permitRoutes(new PermitService(new PermitRepository(db), sites, vehicles)));
+  r.use('/routes', collectionRouteRoutes(new RouteService(new RouteRepository(db), sites, changes)));
+  r.use('/permits', permitRoutes(new PermitService(new PermitRepository(db), sites, vehicles, changes)));
   r.use('/targets', targetRoutes(new TargetService(new TargetRepository(db))));
   r.use('/devices', deviceRoutes(new DeviceService(new DeviceRepository(db), scales, ctx.live, ctx.presence)));
   r.use('/users', userRoutes(new UserService(new AppUserRepository(db))));
