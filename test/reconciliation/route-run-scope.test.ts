@@ -186,6 +186,7 @@ describe('a load’s trace', () => {
   interface LegFacts { out: string; in: string | null; fromSite: string; toSite: string | null; fromDistrict: string; toDistrict: string | null; carrierId: string; day: string; stream: string }
   let tickets: Map<string, TicketFacts>;
   let legs: LegFacts[];
+  let runOfTicket: Map<string, string>;
   let anomalies: { id: string; siteId: string | null; districtId: string | null; carrierId: string | null; evidence: string[] }[];
 
   beforeAll(async () => {
@@ -205,6 +206,9 @@ describe('a load’s trace', () => {
            FROM recon_custody_leg l JOIN site fs ON fs.id = l.from_site_id LEFT JOIN site ts ON ts.id = l.to_site_id JOIN vehicle v ON v.id = l.vehicle_id`,
       )
     ).rows;
+    runOfTicket = new Map(
+      (await owner.query<{ ticket: string; run: string }>(`SELECT ticket_id::text AS ticket, route_id::text || '|' || to_char(service_day, 'YYYY-MM-DD') AS run FROM recon_run_ticket`)).rows.map((r) => [r.ticket, r.run]),
+    );
     anomalies = (
       await owner.query(`SELECT a.id, a.site_id AS "siteId", a.district_id AS "districtId", a.carrier_id AS "carrierId", ARRAY(SELECT ticket_id::text FROM anomaly_ticket x WHERE x.anomaly_id = a.id) AS evidence FROM anomaly a`)
     ).rows;
@@ -238,7 +242,8 @@ describe('a load’s trace', () => {
       anomalies: t.anomalies.map((a) => a.id).sort(),
       // every ticket the trace lists, and the leg it is an end of (if any)
       tickets: [t.ticket.id, ...(t.upstream ? [t.upstream.departure.id] : []), ...t.downstream.flatMap((d) => [d.leg.outTicketId, ...(d.arrival ? [d.arrival.id] : [])]), ...(t.pile?.inbound.map((x) => x.id) ?? [])],
-      runs: (t.pile?.runs ?? []).map((r) => `${r.routeId}|${t.pile!.serviceDay}`),
+      // the pile's runs and the run the load itself counted towards
+      runs: [...(t.run ? [`${t.run.routeId}|${t.run.serviceDay}`] : []), ...(t.pile?.runs ?? []).map((r) => `${r.routeId}|${t.pile!.serviceDay}`)],
     };
   }
 
@@ -252,6 +257,8 @@ describe('a load’s trace', () => {
       mine.find((t) => t.direction === 'OUT'),
       mine.find((t) => t.direction === 'IN' && legs.some((l) => l.in === t.id)),
       mine.find((t) => anomalies.some((a) => a.evidence.includes(t.id))),
+      // a ticket the person sees whose run they do not (another district's route tipping at their plant)
+      mine.find((t) => runOfTicket.has(t.id) && !ids(visibleRuns(w)).includes(runOfTicket.get(t.id)!)),
       mine[0],
     ];
     return [...new Set(picks.filter((t): t is TicketFacts => t !== undefined))];
@@ -283,6 +290,8 @@ describe('a load’s trace', () => {
       }
     }
     expect(cut).toBeGreaterThan(0);
+    // the sample reached a ticket whose own run lies outside the asker's scope
+    expect(who.some((w) => sample(w).some((t) => runOfTicket.has(t.id) && !ids(visibleRuns(w)).includes(runOfTicket.get(t.id)!)))).toBe(true);
     // the home carrier's dispatcher traces their own tip into the pile a transfer trailer (another carrier's) dumped from
     const dumpedKey = s.faults.find((f) => f.kind === 'DUMPING')!.expectedKeys[0]!;
     const dumpedId = (await owner.query('SELECT id FROM anomaly WHERE natural_key = $1', [dumpedKey])).rows[0].id as string;

@@ -36,7 +36,7 @@ export class ReconTraceService {
   async trace(p: Principal, ticketId: string): Promise<TraceView> {
     const scopes = { legs: orNull<QueryScope>(() => legScope(p)), runs: routeScope(p), permits: permitScope(p) };
     // 404 / 403 as for the ticket itself; asked alongside the first reads, whose rows are dropped if it refuses
-    const [, [t], run, own] = await Promise.all([this.tickets.get(p, ticketId), this.repo.tickets([ticketId]), this.repo.runOf(ticketId), this.repo.legsOf(ticketId, scopes.legs)]);
+    const [, [t], run, own] = await Promise.all([this.tickets.get(p, ticketId), this.repo.tickets([ticketId]), this.repo.runOf(ticketId, scopes.runs), this.repo.legsOf(ticketId, scopes.legs)]);
     const arrivedBy = own.find((l) => l.view.inTicketId === ticketId && l.visible) ?? null;
     const departedAs = own.find((l) => l.view.outTicketId === ticketId && l.visible) ?? null;
     // the pile the load was shared from (a delivered departure's, or a station departure's own), else the one a station tip joined
@@ -69,13 +69,13 @@ export class ReconTraceService {
     const { visible: _v, ...permitView } = permit ?? { visible: false };
     return {
       ticket: ticket(t!),
-      run,
+      run: run?.visible ? withoutVisible(run) : null,
       upstream: arrivedBy && departure ? { leg: arrivedBy.view, departure: ticket(departure) } : null,
       pile: pileKey ? pile(p, pileKey, inbound, runs.shown, mix) : null,
       downstream: downstream.map(({ view }) => ({ leg: view, arrival: view.inTicketId ? (byId.get(view.inTicketId) ?? null) : null })),
       permit: permit?.visible ? (permitView as TraceView['permit']) : null,
       anomalies,
-      hidden: { legs: new Set([...own, ...fromPile].filter((l) => !l.visible).map((l) => l.view.outTicketId)).size, runs: runs.all.length - runs.shown.length, anomalies: found.length - anomalies.length, permit: permit !== null && !permit.visible },
+      hidden: { legs: new Set([...own, ...fromPile].filter((l) => !l.visible).map((l) => l.view.outTicketId)).size, runs: runs.all.length - runs.shown.length + (run && !run.visible ? 1 : 0), anomalies: found.length - anomalies.length, permit: permit !== null && !permit.visible },
     };
   }
 }
@@ -110,3 +110,5 @@ function pile(p: Principal, k: PileKey, inbound: PileTicket[], runs: TracePileRu
   }
   return { siteId: k.siteId, serviceDay: k.day, stream: k.stream, inbound: shown, runs, otherInbound: [...other.values()], mix };
 }
+
+const withoutVisible = <T extends { visible: boolean }>({ visible: _v, ...rest }: T): Omit<T, 'visible'> => rest;

@@ -2,7 +2,9 @@
 // pile it was shared from (inbound tickets with their runs), the permit, and the findings on
 // the way. Each row says whether the asker's scope covers it; the service lists or counts it.
 import type pg from 'pg';
-import type { CustodyLegView, RouteRunView, TracePermit, TraceTicket } from '@haulproof/contracts';
+import type { CustodyLegView, RouteRunView, TracePermit, TraceTicket, TraceView } from '@haulproof/contracts';
+
+type TraceRun = TraceView['run'];
 import { Where } from '../sql-where.js';
 import type { QueryScope } from './recon-query.repository.js';
 import { inLegScope, inPermitScope, inRunScope, legView, scopeExpr } from './recon-sql.js';
@@ -60,13 +62,17 @@ export class ReconTraceRepository {
     return rows.map(iso);
   }
 
-  async runOf(ticketId: string): Promise<{ routeId: string; routeCode: string; serviceDay: string; status: RouteRunView['status']; plannedTrips: number; trips: number; plannedKg: number; netKg: number } | null> {
+  /** The run a ticket counted towards, and whether the asker may see that run (as GET /route-runs would show it). */
+  async runOf(ticketId: string, runScope: QueryScope | null): Promise<(NonNullable<TraceRun> & { visible: boolean }) | null> {
+    const w = new Where();
+    const visible = scopeExpr(w, runScope, (x, sc) => inRunScope(x, sc, 'rr', 'rr.route_id'));
+    w.add('rt.ticket_id = ?', ticketId);
     const { rows } = await this.run(
-      'run-of',
-      `SELECT rr.route_id AS "routeId", r.code AS "routeCode", to_char(rr.service_day, 'YYYY-MM-DD') AS "serviceDay", rr.status, rr.planned_trips AS "plannedTrips", rr.trips, rr.planned_kg AS "plannedKg", rr.net_kg AS "netKg"
+      `run-of-${runScope?.kind}`,
+      `SELECT rr.route_id AS "routeId", r.code AS "routeCode", to_char(rr.service_day, 'YYYY-MM-DD') AS "serviceDay", rr.status, rr.planned_trips AS "plannedTrips", rr.trips, rr.planned_kg AS "plannedKg", rr.net_kg AS "netKg", ${visible} AS visible
          FROM recon_run_ticket rt JOIN recon_route_run rr ON rr.route_id = rt.route_id AND rr.service_day = rt.service_day JOIN collection_route r ON r.id = rr.route_id
-        WHERE rt.ticket_id = $1`,
-      [ticketId],
+        ${w.sql}`,
+      w.params,
     );
     return rows[0] ?? null;
   }
