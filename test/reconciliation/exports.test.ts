@@ -53,7 +53,7 @@ describe('route runs', () => {
     expect(rows).toHaveLength(json.items.length + 1);
     json.items.forEach((r, i) => {
       expect(rows[i + 1], `${r.routeCode} ${r.serviceDay}`).toEqual([
-        r.serviceDay, r.routeCode, r.routeId, r.districtId, r.stream, r.destinationSiteId, r.scheduled, r.status, r.plannedTrips, r.trips, r.missedTrips, r.unplannedSiteTrips,
+        r.serviceDay, r.routeCode, r.routeId, r.districtId, r.stream, r.kind, r.originSiteId, r.destinationSiteId, r.scheduled, r.status, r.plannedTrips, r.trips, r.missedTrips, r.unplannedSiteTrips,
         r.plannedKg, r.kg.total, r.kg.WEIGHED, r.kg.STORED_TARE, r.kg.KEYED, r.kg.ESTIMATED, r.tolerance.share, r.tolerance.minKg, r.kg.total / 1000,
       ]);
     });
