@@ -34,16 +34,21 @@ export function renderDistrictMonthPdf(r: DistrictMonthReport, opts: { font: Cjk
   line('常住人口', 'Population', r.district.population.toLocaleString('en-US'));
 
   heading('分类收运与处置（吨）', 'Tonnes by stream (t)');
-  const cols = [40, 140, 200, 260, 320, 380, 440, 500];
+  // the stream column is wide enough for "可回收物 RECYCLABLE"; each header is two lines (中文 over English)
+  const cols = [40, 170, 225, 280, 335, 390, 445, 500];
   const row = (cells: string[]) => {
     const y = doc.y;
     cells.forEach((c, i) => doc.text(c, cols[i]!, y, { width: (cols[i + 1] ?? 555) - cols[i]! - 4, align: i === 0 ? 'left' : 'right', lineBreak: false }));
     doc.x = 40;
-    doc.y = y + 13;
+    doc.y = y + 12;
   };
-  row([L('品类', 'Stream'), L('收运', 'Collected'), L('称重', 'Weighed'), L('预置皮重', 'Stored tare'), L('手工', 'Keyed'), L('估重', 'Estimated'), L('处置', 'Disposed'), L('分摊', 'Apportioned')]);
+  const headers: [string, string][] = [['品类', 'Stream'], ['收运', 'Collected'], ['称重', 'Weighed'], ['预置皮重', 'Stored tare'], ['手工', 'Keyed'], ['估重', 'Estimated'], ['处置', 'Disposed'], ['分摊', 'Apportioned']];
+  doc.fontSize(8);
+  if (cjk) row(headers.map(([zh]) => zh));
+  row(headers.map(([, en]) => en));
   for (const s of r.streams) row([cjk ? `${s.zh} ${s.code}` : s.en, t3(s.collected.total), t3(s.collected.WEIGHED), t3(s.collected.STORED_TARE), t3(s.collected.KEYED), t3(s.collected.ESTIMATED), t3(s.disposed.total), t3(s.apportionedKg)]);
   if (r.streams.length === 0) doc.text(L('本月无数据', 'No figures this month'));
+  doc.fontSize(9);
   doc.text(L('处置量按转运站来源比例分摊者为估算值。', 'Disposed tonnes shared out by a station’s inbound mix are apportioned (estimated).'));
 
   heading('指标', 'Metrics');
