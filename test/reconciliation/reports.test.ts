@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
-import type { DistrictFigures, ReportQuality, TotalsRow } from '@haulproof/contracts';
+import type { DistrictFigures, DistrictRankings, ReportQuality, TotalsRow } from '@haulproof/contracts';
 import { renderDistrictMonthPdf, reportFont } from '../../server/src/reports/district-month-pdf.js';
 import { generateScenario, writeScenario, type Scenario } from '../../server/src/reconciliation/scenario/index.js';
 import { startTestServer } from '../support/server.js';
@@ -188,5 +188,9 @@ describe('monthly district report (PDF)', () => {
     expect(text).toContain(`(${lateTickets} / ${quality.counts.tickets} late)`);
     const { rows } = await owner.query(`SELECT count(*)::int AS n FROM anomaly WHERE district_id = $1 AND service_day BETWEEN $2 AND $3`, [d0.id, FROM, TO]);
     expect(text).toContain(`Raised for the month: ${rows[0].n}`);
+    // its place among all districts, as GET /rankings gives it
+    const ranked = ((await admin.get(`/api/v1/reconciliation/rankings?period=2026-03`)).body as DistrictRankings).rankings.find((k) => k.metric === 'SEPARATION_RATE')!;
+    const own = ranked.entries.find((e) => e.districtId === d0.id)!;
+    expect(text).toContain(`Separation rate: ${own.rank} / ${s.city.districts.length} (${(own.value! * 100).toFixed(1)}%)`);
   });
 });

@@ -51,6 +51,7 @@ export function createReconciliation(deps: { db: Database; live: LivePublisher; 
   const engine = new ReconciliationEngine(new ReconInputRepository(deps.db.pool), output, rules);
   const queries = new ReconQueryService(queryRepo, new ReconListRepository(deps.db.pool), rules.muckKgPerM3);
   const quality = new ReportQualityService(new ReportQualityRepository(deps.db.pool), (id) => queryRepo.siteDistrict(id), rules);
+  const rankings = new DistrictRankingService(queryRepo);
   return {
     rules,
     rulesView: { rules, overridden },
@@ -61,9 +62,9 @@ export function createReconciliation(deps: { db: Database; live: LivePublisher; 
     ),
     anomalies: new AnomalyService(anomalyRepo, deps.users, deps.live),
     queries,
-    rankings: new DistrictRankingService(queryRepo),
+    rankings,
     trace: new ReconTraceService(new ReconTraceRepository(deps.db.pool), anomalyRepo, deps.tickets),
     quality,
-    districtReports: new DistrictReportService(new DistrictReportRepository(deps.db.pool), queries, quality),
+    districtReports: new DistrictReportService(new DistrictReportRepository(deps.db.pool), queries, quality, rankings),
   };
 }

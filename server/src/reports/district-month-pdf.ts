@@ -68,6 +68,21 @@ export function renderDistrictMonthPdf(r: DistrictMonthReport, opts: { font: Cjk
     doc.text(`${t.metric} (${t.periodKind} ${t.periodStart} – ${t.periodEnd}): ${L('目标', 'target')} ${t.target} ${t.unit}, ${L('实际', 'actual')} ${actual}, ${track}, ${L('排名', 'rank')} ${t.rank ?? '–'}/${t.of}`);
   }
 
+  heading('全市排名', 'Rank among districts');
+  const RANKED: Record<string, [string, string]> = {
+    KG_PER_RESIDENT_DAY: ['人均日产生活垃圾', 'Household kg/resident/day'],
+    OTHER_KG_PER_RESIDENT_DAY: ['人均日产其他垃圾', 'Other waste kg/resident/day'],
+    SEPARATION_RATE: ['分出率', 'Separation rate'],
+    OTHER_YOY_CHANGE: ['其他垃圾同比', 'Other waste year on year'],
+    SAN_ZENG_YI_JIAN: ['三增一减（项）', '三增一减 (moves held, of 4)'],
+  };
+  for (const k of r.rankings.rankings) {
+    const e = k.entries[0];
+    const [zh, en] = RANKED[k.metric] ?? [k.metric, k.metric];
+    const value = !e || e.value === null ? L('无数据', 'no data') : k.metric === 'SEPARATION_RATE' || k.metric === 'OTHER_YOY_CHANGE' ? pct(e.value) : k.metric === 'SAN_ZENG_YI_JIAN' ? String(e.value) : e.value.toFixed(3);
+    line(zh, en, e ? `${e.rank} / ${r.rankings.of} (${value})` : 'n/a');
+  }
+
   heading('异常', 'Anomalies');
   const raised = r.findings.raised.reduce((n, k) => n + k.count, 0);
   line('本月发现', 'Raised for the month', String(raised));

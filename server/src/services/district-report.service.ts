@@ -1,12 +1,13 @@
 // The monthly district report: everything a bureau inspector takes to the monthly meeting
 // for one district, gathered from the reconciliation figures (rendered by reports/district-month-pdf.ts).
-import type { DistrictMetrics, DistrictMonthReportQuery, ProvenanceTotals, ReportQualityScore, TargetProgress } from '@haulproof/contracts';
+import type { DistrictMetrics, DistrictMonthReportQuery, DistrictRanking, ProvenanceTotals, ReportQualityScore, TargetProgress } from '@haulproof/contracts';
 import { STREAM_CODES } from '@haulproof/contracts';
 import { forbidden, notFound } from '../http/errors.js';
 import type { DistrictInfo, DistrictReportRepository, MonthFindings } from '../repositories/reconciliation/district-report.repository.js';
 import type { Principal } from './principal.js';
 import { bounds, type ReconQueryService } from './recon-query.service.js';
 import { districtFigureScope } from './recon-scope.js';
+import type { DistrictRankingService } from './district-ranking.js';
 import type { ReportQualityService } from './report-quality.service.js';
 
 export interface DistrictMonthReport {
@@ -20,6 +21,8 @@ export interface DistrictMonthReport {
   targets: TargetProgress[];
   findings: MonthFindings;
   quality: ReportQualityScore | null;
+  /** Where the district stands among all districts on each ranked figure, over the month (to today while it runs). */
+  rankings: { of: number; rankings: DistrictRanking[] };
 }
 
 export class DistrictReportService {
@@ -27,6 +30,7 @@ export class DistrictReportService {
     private readonly repo: DistrictReportRepository,
     private readonly queries: Pick<ReconQueryService, 'districts' | 'targets'>,
     private readonly quality: Pick<ReportQualityService, 'compute'>,
+    private readonly ranking: Pick<DistrictRankingService, 'rankings'>,
     private readonly today: () => string = () => new Date().toISOString().slice(0, 10),
   ) {}
 
@@ -39,12 +43,13 @@ export class DistrictReportService {
     if (!district) throw notFound('no such district');
     const [from, to] = bounds(q.month);
     const today = this.today();
-    const [figures, targets, findings, quality, names] = await Promise.all([
+    const [figures, targets, findings, quality, names, ranked] = await Promise.all([
       this.queries.districts(p, { from, to, period: 'month', districtId: q.districtId, format: 'json' }),
       this.queries.targets(p, { asOf: to < today ? to : today, districtId: q.districtId }),
       this.repo.findings(q.districtId, from, to),
       this.quality.compute(scope, { period: q.month, districtId: q.districtId }),
       this.repo.streamNames(),
+      this.ranking.rankings(p, { period: q.month, districtId: q.districtId, ...(to > today ? { asOf: today } : {}) }),
     ]);
     const order = (code: string) => STREAM_CODES.indexOf(code as never);
     return {
@@ -60,6 +65,7 @@ export class DistrictReportService {
       targets: targets.items,
       findings,
       quality: quality.districts.find((d) => d.districtId === q.districtId) ?? null,
+      rankings: { of: ranked.of, rankings: ranked.rankings },
     };
   }
 }
