@@ -27,6 +27,8 @@ export interface ServerToClientEvents extends LaneFeedEvents {
   'device.status': (d: DeviceStatusEvent) => void;
   'anomaly.raised': (a: AnomalyView) => void;
   'anomaly.updated': (a: AnomalyView) => void;
+  /** A finding moved to a site, district or carrier outside the receiver's scope (a registry change, a site's zone): drop it from view. */
+  'anomaly.left': (a: { id: string; at: string }) => void;
   'reconciliation.updated': (r: ReconciliationUpdate) => void;
   'station.event': (e: StationEventView) => void;
 }

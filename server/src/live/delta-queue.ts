@@ -10,7 +10,7 @@ export interface Delta<E extends DeltaEvent = DeltaEvent> {
 function keyOf(d: Delta): string {
   if (d.event === 'device.status') return `device:${(d as Delta<'device.status'>).payload.deviceId}`;
   if (d.event === 'station.event') return `event:${(d as Delta<'station.event'>).payload.id}`;
-  if (d.event === 'anomaly.raised' || d.event === 'anomaly.updated') return `anomaly:${(d as Delta<'anomaly.raised'>).payload.id}`;
+  if (d.event === 'anomaly.raised' || d.event === 'anomaly.updated' || d.event === 'anomaly.left') return `anomaly:${(d as Delta<'anomaly.raised'>).payload.id}`;
   if (d.event === 'reconciliation.updated') return `reconciliation:${(d as Delta<'reconciliation.updated'>).payload.days.join(',')}`;
   return `ticket:${(d as Delta<'ticket.accepted'>).payload.id}`;
 }

@@ -7,6 +7,8 @@ export interface LiveMessage<E extends EventName = EventName> {
   event: E;
   payload: Parameters<ServerToClientEvents[E]>[0];
   scope: ResourceScope;
+  /** Not to those who can also see this scope (they hear about it otherwise). */
+  except?: ResourceScope;
 }
 
 /**
@@ -16,8 +18,8 @@ export interface LiveMessage<E extends EventName = EventName> {
 export class LivePublisher {
   private readonly bus = new EventEmitter();
 
-  publish<E extends EventName>(event: E, payload: Parameters<ServerToClientEvents[E]>[0], scope: ResourceScope): void {
-    this.bus.emit('message', { event, payload, scope } satisfies LiveMessage<E>);
+  publish<E extends EventName>(event: E, payload: Parameters<ServerToClientEvents[E]>[0], scope: ResourceScope, except?: ResourceScope): void {
+    this.bus.emit('message', { event, payload, scope, ...(except ? { except } : {}) } satisfies LiveMessage<E>);
   }
 
   subscribe(listener: (m: LiveMessage) => void): () => void {

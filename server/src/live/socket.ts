@@ -132,7 +132,8 @@ export class LiveSockets {
         seen.add(id);
         const client = this.clients.get(id);
         // The rooms are a coarse index; this is the rule.
-        if (client && canSee(client.socket.data.principal, m.scope)) client.queue.push({ event: m.event, payload: m.payload } as Delta);
+        const p = client?.socket.data.principal;
+        if (client && p && canSee(p, m.scope) && !(m.except && canSee(p, m.except))) client.queue.push({ event: m.event, payload: m.payload } as Delta);
       }
     }
   }

@@ -137,6 +137,12 @@ export class ReconciliationWorker {
     const views = await this.deps.anomalies.byIds([...raised, ...changed]);
     const isRaised = new Set(raised);
     for (const v of views) this.deps.live.publish(isRaised.has(v.id) ? 'anomaly.raised' : 'anomaly.updated', v, scopeOf(v));
+    // a finding that moved to another site, district or carrier: those who could see it only where it was are told it left
+    const byId = new Map(views.map((v) => [v.id, v]));
+    for (const l of outcomes.flatMap((o) => o.changes.left ?? [])) {
+      const v = byId.get(l.id);
+      if (v) this.deps.live.publish('anomaly.left', { id: v.id, at: new Date(this.opts.now()).toISOString() }, { siteId: l.siteId, districtId: l.districtId, carrierId: l.carrierId }, scopeOf(v));
+    }
     const days = [...new Set(outcomes.map((o) => o.day))].sort();
     const update = { days, raised: raised.length, cleared: outcomes.reduce((s, o) => s + o.changes.cleared.length, 0), at: new Date(this.opts.now()).toISOString() };
     // a person in several of these scopes gets one copy: their delta queue merges by days

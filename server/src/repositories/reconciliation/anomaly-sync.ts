@@ -18,6 +18,8 @@ export interface AnomalyChanges {
   raised: string[];
   updated: string[];
   cleared: string[];
+  /** Updated findings whose site, district or carrier changed: the scope they left, which must hear that they went. */
+  left?: { id: string; siteId: string | null; districtId: string | null; carrierId: string | null }[];
 }
 
 /** Where a finding is filed: its service day and the scope columns people are filtered by. */
@@ -87,6 +89,7 @@ export class AnomalySync {
       // `moved.serviceDay.from`: the day it was filed under until now
       events.push({ anomaly_id: s.id, kind: s.active ? 'UPDATED' : 'REDETECTED', details: { summary: f.summary, details: f.details, evidence, ...(Object.keys(moved).length ? { moved } : {}) } });
       changes.updated.push(s.id);
+      if (moved.siteId || moved.districtId || moved.carrierId) (changes.left ??= []).push({ id: s.id, siteId: s.siteId ?? null, districtId: s.districtId ?? null, carrierId: s.carrierId ?? null });
     }
     const gone = rows.filter((r) => r.active && !seen.has(r.key) && r.serviceDay === day);
     if (gone.length) {
