@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReportQualityQuery } from './report-quality.js';
+import type { Provenance } from './api.js';
 
 /**
  * What reconciliation can find. Each kind has one natural key shape (see
@@ -292,12 +293,15 @@ export interface CustodyLegView {
   fromSiteId: string;
   stream: string;
   outKg: number;
+  /** How the departure was weighed, and the arrival (null until one is matched): legs carry their provenance too. */
+  outProvenance: Provenance;
   departedAt: string;
   deadlineAt: string;
   status: 'DELIVERED' | 'IN_TRANSIT' | 'NO_ARRIVAL';
   inTicketId: string | null;
   toSiteId: string | null;
   inKg: number | null;
+  inProvenance: Provenance | null;
   arrivedAt: string | null;
   explanation: { why: string[]; [k: string]: unknown };
 }
@@ -407,6 +411,8 @@ export interface PermitUsage extends PermitTerms {
   expired: boolean; // on `to`
   trips: number;
   usedKg: number;
+  /** usedKg by how the arrivals counted against the permit were weighed (total = usedKg). */
+  usedKgByProvenance: ProvenanceTotals;
   usedM3: number; // ESTIMATED: tonnes at the rule's density (muck ≈ 1.8 t/m³)
   /** The larger of the tonnes and volume shares used. */
   usedShare: number;

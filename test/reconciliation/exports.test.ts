@@ -21,7 +21,7 @@ function bilingual(header: unknown[], weights = true) {
   for (const h of header as string[]) expect(h, h).toMatch(/^[\u4e00-\u9fff][^ ]* [A-Z][^\u4e00-\u9fff]*$/);
   if (weights) expect(header.some((h) => String(h).endsWith('(kg)'))).toBe(true);
 }
-async function truth(sql: string, params: unknown[] = []): Promise<{ n: number; kg: number }> {
+async function truth<T = { n: number; kg: number }>(sql: string, params: unknown[] = []): Promise<T> {
   return (await h.owner.query(sql, params)).rows[0];
 }
 const DAY_OF = `to_char(te.weighed_at AT TIME ZONE s.timezone, 'YYYY-MM-DD')`;
@@ -75,6 +75,10 @@ describe('custody legs and balances', () => {
       expect(sum(col(rows, '出站净重 Out (kg)'))).toBe(departures.kg);
       expect(col(rows, '出站磅单ID Departure ticket ID')).toEqual(json.items.map((l) => l.outTicketId));
     }
+    for (const rows of [csv, xlsx]) {
+      expect(col(rows, '出站重量来源 Out provenance')).toEqual(json.items.map((l) => l.outProvenance));
+      expect(col(rows, '到达重量来源 In provenance').map((v) => v || null)).toEqual(json.items.map((l) => l.inProvenance));
+    }
     const diff = col(xlsx, '差额 Difference in − out (kg)');
     json.items.forEach((l, i) => expect(diff[i]).toBe(l.inKg === null ? null : l.inKg - l.outKg));
   });
@@ -102,6 +106,11 @@ describe('reports', () => {
     bilingual(rows[0]!);
     expect(rows[0]![0]).toBe('期间 Period');
     expect([sum(col(rows, '车次 Trips')), sum(col(rows, '已用 Used (kg)'))]).toEqual([t.n, t.kg]);
+    const split = await truth<Record<'weighed' | 'stored' | 'keyed' | 'estimated', number>>(`SELECT coalesce(sum(te.net_kg) FILTER (WHERE te.provenance = 'WEIGHED'), 0)::float8 AS weighed, coalesce(sum(te.net_kg) FILTER (WHERE te.provenance = 'STORED_TARE'), 0)::float8 AS stored,
+        coalesce(sum(te.net_kg) FILTER (WHERE te.provenance = 'KEYED'), 0)::float8 AS keyed, coalesce(sum(te.net_kg) FILTER (WHERE te.provenance = 'ESTIMATED'), 0)::float8 AS estimated
+      FROM ticket_effective te JOIN site s ON s.id = te.site_id
+      WHERE NOT te.voided AND te.direction = 'IN' AND s.kind <> 'PROJECT_SITE' AND te.permit_id IS NOT NULL AND te.stream_code IN ('CONSTRUCTION', 'RENOVATION') AND ${DAY_OF} BETWEEN $1 AND $2`, [FROM, TO]);
+    expect(['已用称重 Used weighed (kg)', '已用预置皮重 Used stored tare (kg)', '已用手工录入 Used keyed (kg)', '已用估重 Used estimated (kg)'].map((c) => sum(col(rows, c)))).toEqual([split.weighed, split.stored, split.keyed, split.estimated]);
     expect(rows[0]).toContain('已用(估) Used, estimated (m³)');
   });
 

@@ -85,6 +85,18 @@ describe('custody legs', () => {
     expect(items.every((l, i) => i === 0 || items[i - 1]!.departedAt >= l.departedAt)).toBe(true);
   });
 
+  test('each leg shows how its departure and its arrival were weighed, as ticket_effective has them', async () => {
+    const { rows } = await h.owner.query<{ id: string; provenance: string }>(`SELECT id, provenance FROM ticket_effective`);
+    const provenance = new Map(rows.map((r) => [r.id, r.provenance]));
+    const { items } = await everyPage<CustodyLegView>(admin, `/api/v1/reconciliation/legs?from=${FROM}&to=${TO}&limit=200`, (l) => l.outTicketId);
+    expect(items.length).toBeGreaterThan(200);
+    for (const l of items) {
+      expect([l.outProvenance, l.inProvenance], l.outTicketId).toEqual([provenance.get(l.outTicketId), l.inTicketId === null ? null : provenance.get(l.inTicketId)]);
+    }
+    expect(items.some((l) => l.inProvenance === null)).toBe(true);
+    expect(new Set(items.flatMap((l) => [l.outProvenance, l.inProvenance ?? l.outProvenance])).size, 'more than one provenance among the legs').toBeGreaterThan(1);
+  });
+
   test('a district matches a leg at either end; stream is the stream it left as', async () => {
     for (const d of h.s.city.districts) {
       const { items } = await everyPage<CustodyLegView>(admin, `/api/v1/reconciliation/legs?from=${FROM}&to=${TO}&limit=200&districtId=${d.id}&stream=OTHER`, (l) => l.outTicketId);
@@ -132,7 +144,10 @@ describe('station balances', () => {
 describe('permit usage', () => {
   test('over a range, per month, by site, district and stream: the tipping tickets under each permit', async () => {
     // counted where a load is tipped (any site but a project site), wherever that was: a wrong site still uses the permit
-    const sums = await ticketSums(`te.site_kind <> 'PROJECT_SITE' AND te.direction = 'IN' AND te.stream_code IN ('CONSTRUCTION', 'RENOVATION') AND te.permit_id IS NOT NULL AND te.day >= '2026-02-25'`, [], `te.permit_id || '|' || left(te.day, 7)`);
+    const tipped = `te.site_kind <> 'PROJECT_SITE' AND te.direction = 'IN' AND te.stream_code IN ('CONSTRUCTION', 'RENOVATION') AND te.permit_id IS NOT NULL AND te.day >= '2026-02-25'`;
+    const sums = await ticketSums(tipped, [], `te.permit_id || '|' || left(te.day, 7)`);
+    const byProvenance = await ticketSums(tipped, [], `te.permit_id || '|' || left(te.day, 7) || '|' || te.provenance`);
+    const split = (key: string) => ({ total: sums.get(key)!.kg, ...Object.fromEntries((['WEIGHED', 'STORED_TARE', 'KEYED', 'ESTIMATED'] as const).map((p) => [p, byProvenance.get(`${key}|${p}`)?.kg ?? 0])) });
     const permits = h.s.city.permits;
     const project = permits[0]!.originSiteId;
     const cases: [string, (p: (typeof permits)[number]) => boolean][] = [
@@ -148,8 +163,12 @@ describe('permit usage', () => {
       const expected = [...sums].filter(([k]) => want(permits.find((p) => p.id === k.split('|')[0])!));
       expect(expected.length, filter || 'all').toBeGreaterThan(0);
       expect(sorted(rows.map((r) => `${r.id}|${r.period}`)), filter).toEqual(sorted(expected.map(([k]) => k)));
-      for (const r of rows) expect([r.trips, r.usedKg], `${r.permitNo} ${r.period}`).toEqual([sums.get(`${r.id}|${r.period}`)!.n, sums.get(`${r.id}|${r.period}`)!.kg]);
+      for (const r of rows) {
+        expect([r.trips, r.usedKg], `${r.permitNo} ${r.period}`).toEqual([sums.get(`${r.id}|${r.period}`)!.n, sums.get(`${r.id}|${r.period}`)!.kg]);
+        expect(r.usedKgByProvenance, `${r.permitNo} ${r.period}`).toEqual(split(`${r.id}|${r.period}`));
+      }
     }
+    expect(new Set([...byProvenance.keys()].map((k) => k.split('|')[2])).size, 'permit tonnes of more than one provenance').toBeGreaterThan(1);
     // without a period: one row per permit, `asOf` the same as `to`
     const [byTo, byAsOf] = await Promise.all([admin.get(`/api/v1/reconciliation/permits?to=${TO}`), admin.get(`/api/v1/reconciliation/permits?asOf=${TO}`)]);
     expect(byTo.body).toEqual(byAsOf.body);

@@ -129,7 +129,7 @@ describe('XLSX export', () => {
     const path = `/api/v1/reconciliation/totals?from=${FROM}&to=${TO}&period=month&groupBy=site,stream,direction`;
     const { rows } = await sheetOf(`${path}&format=xlsx`);
     const json = ((await admin.get(path)).body as { rows: TotalsRow[] }).rows;
-    expect(rows[0]).toEqual(['期间 Period', '站点 Site ID', '区 District ID', '品类 Stream', '方向 Direction', '车次 Tickets', '净重 net (kg)', '称重 weighed (kg)', '预置皮重 stored tare (kg)', '手工录入 keyed (kg)', '估重 estimated (kg)', '净重 Net (t)']);
+    expect(rows[0]).toEqual(['期间 Period', '站点 Site ID', '区 District ID', '品类 Stream', '方向 Direction', '车次 Tickets', '净重 Net (kg)', '称重 Weighed (kg)', '预置皮重 Stored tare (kg)', '手工录入 Keyed (kg)', '估重 Estimated (kg)', '净重 Net (t)']);
     expect(rows.slice(1)).toEqual(json.map((r) => [r.period, r.siteId, undefined, r.stream, r.direction, r.tickets, r.kg.total, r.kg.WEIGHED, r.kg.STORED_TARE, r.kg.KEYED, r.kg.ESTIMATED, r.kg.total / 1000]));
   });
 });

@@ -79,9 +79,10 @@ function permitChecks(t: ReconTicket, out: ReconTicket | undefined, atProject: b
   const permit = permitId ? registry.permits.get(permitId) : undefined;
   const disposal = t.direction === 'IN' && !atProject;
   if (disposal && permit) {
-    const row = use.get(permit.id) ?? { permitId: permit.id, serviceDay: t.serviceDay, trips: 0, netKg: 0 };
+    const row = use.get(permit.id) ?? { permitId: permit.id, serviceDay: t.serviceDay, trips: 0, netKg: 0, byProvenance: { WEIGHED: 0, STORED_TARE: 0, KEYED: 0, ESTIMATED: 0 } };
     row.trips += 1;
     row.netKg += t.netKg;
+    row.byProvenance[t.provenance] += t.netKg;
     use.set(permit.id, row);
   }
   if (out && PERMIT_STREAMS.has(out.stream)) return;

@@ -149,10 +149,10 @@ describe('single weighings and site days', () => {
     const reg = kitRegistry();
     const ok = t({ at: 600, siteId: 'cwp', vehicleId: 'mk', stream: 'CONSTRUCTION', permitId: 'p1', netKg: 13_000 });
     const missing = t({ at: 700, siteId: 'cwp', vehicleId: 'mk', stream: 'CONSTRUCTION', netKg: 13_000 });
-    const unlisted = t({ at: 800, siteId: 'cwp', vehicleId: 'c2', stream: 'CONSTRUCTION', permitId: 'p1', netKg: 9_000 });
+    const unlisted = t({ at: 800, siteId: 'cwp', vehicleId: 'c2', stream: 'CONSTRUCTION', permitId: 'p1', provenance: 'ESTIMATED', tareSource: 'ESTIMATED', netKg: 9_000 });
     const r = run([...routine(), ok, missing, unlisted], { registry: reg });
     expect(r.anomalies.map((a) => a.key).filter((k) => k.startsWith('PERMIT'))).toEqual([`PERMIT_MISSING:${missing.id}`, `PERMIT_VEHICLE_NOT_LISTED:${unlisted.id}`]);
-    expect(r.permitDays).toEqual([{ permitId: 'p1', serviceDay: DAY, trips: 2, netKg: 22_000 }]);
+    expect(r.permitDays).toEqual([{ permitId: 'p1', serviceDay: DAY, trips: 2, netKg: 22_000, byProvenance: { WEIGHED: 0, STORED_TARE: 13_000, KEYED: 0, ESTIMATED: 9_000 } }]);
     (reg.permits.get('p1') as { validTo: string }).validTo = '2026-03-01';
     expect(run([...routine(), ok], { registry: reg }).anomalies.map((a) => a.kind)).toEqual(['PERMIT_EXPIRED']);
   });

@@ -212,6 +212,8 @@ export interface PermitDayRow {
   serviceDay: Day;
   trips: number;
   netKg: number;
+  /** netKg by the counted tickets' provenance; the four add up to netKg. */
+  byProvenance: ProvenanceKg;
 }
 
 /** A finding before it is stored. The natural key decides identity; `day` owns it. */

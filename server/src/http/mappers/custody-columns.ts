@@ -1,24 +1,8 @@
 // Export columns of the custody lists: route runs, custody legs, station balances (per day and
-// per month or year). kg stay integers; the main weight is repeated in tonnes (mappers/xlsx.ts).
-import type { CustodyLegView, ProvenanceTotals, RouteRunView, StationBalancePeriodView, StationBalanceView } from '@haulproof/contracts';
-import { tonnes, type ExportColumn } from './export-stream.js';
-
-type Split = Omit<ProvenanceTotals, 'total'>;
-const text = <T>(zh: string, en: string, value: (r: T) => unknown): ExportColumn<T> => ({ zh, en, kind: 'text', value });
-const int = <T>(zh: string, en: string, value: (r: T) => unknown): ExportColumn<T> => ({ zh, en, kind: 'int', value });
-const kg = <T>(zh: string, en: string, value: (r: T) => unknown): ExportColumn<T> => ({ zh, en, unit: 'kg', kind: 'kg', value });
-const t = <T>(zh: string, en: string, value: (r: T) => number | null): ExportColumn<T> => ({ zh, en, unit: 't', kind: 't', value: (r) => tonnes(value(r)) });
-
-/** kg by provenance (weighed, stored tare, keyed, estimated), each its own column. */
-function provenance<T>(zh: string, en: string, of: (r: T) => Split): ExportColumn<T>[] {
-  const name = (s: string) => (en ? `${en}${s}` : `${s[0]!.toUpperCase()}${s.slice(1)}`);
-  return [
-    kg(`${zh}称重`, name('weighed'), (r) => of(r).WEIGHED),
-    kg(`${zh}预置皮重`, name('stored tare'), (r) => of(r).STORED_TARE),
-    kg(`${zh}手工录入`, name('keyed'), (r) => of(r).KEYED),
-    kg(`${zh}估重`, name('estimated'), (r) => of(r).ESTIMATED ?? 0),
-  ];
-}
+// per month or year). kg stay integers; the main weight is repeated in tonnes.
+import type { CustodyLegView, RouteRunView, StationBalancePeriodView, StationBalanceView } from '@haulproof/contracts';
+import { int, kg, provenance, t, text, type Split } from './columns.js';
+import type { ExportColumn } from './export-stream.js';
 
 export const ROUTE_RUN_COLUMNS: ExportColumn<RouteRunView>[] = [
   text('日期', 'Service day', (r) => r.serviceDay),
@@ -57,7 +41,9 @@ export const LEG_COLUMNS: ExportColumn<CustodyLegView>[] = [
   text('到达站点', 'To site ID', (r) => r.toSiteId),
   text('到达时间', 'Arrived at', (r) => r.arrivedAt),
   kg('出站净重', 'Out', (r) => r.outKg),
+  text('出站重量来源', 'Out provenance', (r) => r.outProvenance),
   kg('到达净重', 'In', (r) => r.inKg),
+  text('到达重量来源', 'In provenance', (r) => r.inProvenance),
   kg('差额', 'Difference in − out', (r) => (r.inKg === null ? null : r.inKg - r.outKg)),
   text('说明', 'Why', (r) => r.explanation.why.join('; ')),
   t('出站净重', 'Out', (r) => r.outKg),

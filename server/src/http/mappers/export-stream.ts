@@ -1,13 +1,19 @@
-// Spreadsheet exports of paged lists, written as the pages arrive: a year of legs never sits in
-// memory whole, and nothing stops at one page. CSV as mappers/csv.ts writes it (RFC 4180, BOM);
-// XLSX through exceljs's streaming writer, numbers as numbers with the formats of mappers/xlsx.ts.
+// Spreadsheet exports, written as the pages arrive: a year of legs never sits in memory whole,
+// and nothing stops at one page. CSV per RFC 4180 (CRLF, fields quoted when they need it) with a
+// UTF-8 byte-order mark, so Excel on a Chinese Windows reads 中文; XLSX through exceljs's streaming
+// writer, numbers as numbers: kg as integers, tonnes to three decimals (what bureau reports quote).
 // Headers are Chinese first, then English with the unit: `净重 Net (kg)`.
 import type { Request, Response } from 'express';
 import ExcelJS from 'exceljs';
 import type { Page } from '@haulproof/contracts';
 import type { Logger } from '../../lib/logger.js';
-import { field } from './csv.js';
-import { XLSX_TYPE } from './xlsx.js';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const field = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
 
 export type ColumnKind = 'text' | 'int' | 'kg' | 't' | 'ratio' | 'bool';
 export interface ExportColumn<T> {

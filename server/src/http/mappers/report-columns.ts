@@ -1,12 +1,7 @@
 // Export columns of the reports: permit usage, target progress, report quality and anomalies.
 import type { AnomalyView, PermitUsage, ReportQuality, ReportQualityScore, TargetProgress } from '@haulproof/contracts';
+import { bool, int, kg, ratio, text } from './columns.js';
 import { tonnes, type ExportColumn } from './export-stream.js';
-
-const text = <T>(zh: string, en: string, value: (r: T) => unknown): ExportColumn<T> => ({ zh, en, kind: 'text', value });
-const int = <T>(zh: string, en: string, value: (r: T) => unknown): ExportColumn<T> => ({ zh, en, kind: 'int', value });
-const kg = <T>(zh: string, en: string, value: (r: T) => unknown): ExportColumn<T> => ({ zh, en, unit: 'kg', kind: 'kg', value });
-const ratio = <T>(zh: string, en: string, value: (r: T) => unknown): ExportColumn<T> => ({ zh, en, kind: 'ratio', value });
-const bool = <T>(zh: string, en: string, value: (r: T) => unknown): ExportColumn<T> => ({ zh, en, kind: 'bool', value });
 
 /** With `period` the usage is per period, and the period comes first. */
 export function permitColumns(byPeriod: boolean): ExportColumn<PermitUsage>[] {
@@ -23,6 +18,10 @@ export function permitColumns(byPeriod: boolean): ExportColumn<PermitUsage>[] {
     bool('已过期', 'Expired', (r) => r.expired),
     int('车次', 'Trips', (r) => r.trips),
     kg('已用', 'Used', (r) => r.usedKg),
+    kg('已用称重', 'Used weighed', (r) => r.usedKgByProvenance.WEIGHED),
+    kg('已用预置皮重', 'Used stored tare', (r) => r.usedKgByProvenance.STORED_TARE),
+    kg('已用手工录入', 'Used keyed', (r) => r.usedKgByProvenance.KEYED),
+    kg('已用估重', 'Used estimated', (r) => r.usedKgByProvenance.ESTIMATED),
     { zh: '已用(估)', en: 'Used, estimated', unit: 'm³', kind: 'int', value: (r) => r.usedM3 },
     kg('核准', 'Approved', (r) => r.approvedKg),
     { zh: '核准', en: 'Approved', unit: 'm³', kind: 'int', value: (r) => r.approvedM3 },

@@ -2,16 +2,13 @@ import { Router } from 'express';
 import { BalanceQuery, DistrictFiguresQuery, DistrictMonthReportQuery, LegQuery, PermitUsageQuery, RankingQuery, ReportQualityRequest, RouteRunQuery, TargetProgressQuery, TotalsQuery, type StationBalancePeriodView, type StationBalanceView } from '@haulproof/contracts';
 import type { AppContext } from '../../context.js';
 import { principalOf } from '../auth.js';
-import { districtFiguresCsv, totalsCsv } from '../mappers/csv.js';
-import { districtFiguresXlsx, totalsXlsx, XLSX_TYPE } from '../mappers/xlsx.js';
 import { BALANCE_COLUMNS, BALANCE_PERIOD_COLUMNS, LEG_COLUMNS, ROUTE_RUN_COLUMNS } from '../mappers/custody-columns.js';
 import { allPages, exportPageSize, onePage, sendExport } from '../mappers/export-stream.js';
+import { DISTRICT_FIGURE_COLUMNS, TOTALS_COLUMNS } from '../mappers/figure-columns.js';
 import { permitColumns, QUALITY_COLUMNS, qualityRows, TARGET_COLUMNS } from '../mappers/report-columns.js';
 import { parse, parseId } from '../validate.js';
 import { renderDistrictMonthPdf, reportFont } from '../../reports/district-month-pdf.js';
 
-const csv = (res: import('express').Response, filename: string, body: string) => res.type('text/csv; charset=utf-8').attachment(filename).send(body);
-const xlsx = async (res: import('express').Response, filename: string, body: Promise<Buffer>) => res.type(XLSX_TYPE).attachment(filename).send(await body);
 
 /** Reconciliation figures and one load's trace; every one within the asker's scope. `format=csv` or `format=xlsx` for spreadsheets. */
 export function reconciliationRoutes(ctx: AppContext): Router {
@@ -20,16 +17,14 @@ export function reconciliationRoutes(ctx: AppContext): Router {
   r.get('/reconciliation/totals', async (req, res) => {
     const query = parse(TotalsQuery, req.query, 'totals query');
     const result = await q.totals(principalOf(req), query);
-    if (query.format === 'csv') csv(res, `totals-${query.from}-${query.to}.csv`, totalsCsv(result.rows));
-    else if (query.format === 'xlsx') await xlsx(res, `totals-${query.from}-${query.to}.xlsx`, totalsXlsx(result.rows));
-    else res.json(result);
+    if (query.format === 'json') res.json(result);
+    else await sendExport(res, ctx.log, query.format, `totals-${query.from}-${query.to}`, 'totals 汇总', TOTALS_COLUMNS, onePage(result.rows));
   });
   r.get('/reconciliation/districts', async (req, res) => {
     const query = parse(DistrictFiguresQuery, req.query, 'district figures query');
     const result = await q.districts(principalOf(req), query);
-    if (query.format === 'csv') csv(res, `districts-${query.from}-${query.to}.csv`, districtFiguresCsv(result));
-    else if (query.format === 'xlsx') await xlsx(res, `districts-${query.from}-${query.to}.xlsx`, districtFiguresXlsx(result));
-    else res.json(result);
+    if (query.format === 'json') res.json(result);
+    else await sendExport(res, ctx.log, query.format, `districts-${query.from}-${query.to}`, 'districts 分区', DISTRICT_FIGURE_COLUMNS, onePage(result.rows));
   });
   r.get('/reconciliation/targets', async (req, res) => {
     const query = parse(TargetProgressQuery, req.query, 'target progress query');

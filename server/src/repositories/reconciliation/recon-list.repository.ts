@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { CustodyLegView, Period, RouteRunView, StationBalancePeriodView, StationBalanceView } from '@haulproof/contracts';
 import { Where } from '../sql-where.js';
 import type { QueryScope } from './recon-query.repository.js';
-import { balanceProvenance, balanceView, inLegScope, inRunScope, legView, runView } from './recon-sql.js';
+import { balanceProvenance, balanceView, inLegScope, inRunScope, LEG_PROVENANCE_COLUMNS, LEG_PROVENANCE_JOINS, legView, runView } from './recon-sql.js';
 
 type Opt<T> = T | undefined;
 export interface Slice<T, K> {
@@ -62,9 +62,13 @@ export class ReconListRepository {
     if (q.status) w.add('l.status = ?::custody_leg_status', q.status);
     if (q.after) w.add('(l.departed_at, l.out_ticket_id) < (?::timestamptz, ?::uuid)', q.after.at, q.after.id);
     const { rows } = await this.pool.query(
-      `SELECT l.*, to_char(l.service_day, 'YYYY-MM-DD') AS day, v.plate FROM recon_custody_leg l JOIN vehicle v ON v.id = l.vehicle_id
-         JOIN site fs ON fs.id = l.from_site_id LEFT JOIN site ts ON ts.id = l.to_site_id ${w.sql}
-        ORDER BY l.departed_at DESC, l.out_ticket_id DESC LIMIT ${w.param(q.limit + 1)}`,
+      // The page is cut first; only its legs are then joined to their tickets' provenance.
+      `SELECT l.*, ${LEG_PROVENANCE_COLUMNS} FROM (
+         SELECT l.*, to_char(l.service_day, 'YYYY-MM-DD') AS day, v.plate FROM recon_custody_leg l JOIN vehicle v ON v.id = l.vehicle_id
+           JOIN site fs ON fs.id = l.from_site_id LEFT JOIN site ts ON ts.id = l.to_site_id ${w.sql}
+          ORDER BY l.departed_at DESC, l.out_ticket_id DESC LIMIT ${w.param(q.limit + 1)}
+       ) l ${LEG_PROVENANCE_JOINS}
+        ORDER BY l.departed_at DESC, l.out_ticket_id DESC`,
       w.params,
     );
     return slice(rows, q.limit, legView, (r) => ({ at: (r.departed_at as Date).toISOString(), id: r.out_ticket_id }));

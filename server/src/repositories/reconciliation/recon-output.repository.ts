@@ -64,7 +64,12 @@ export class ReconOutputRepository {
         r.balances.map((x) => ({ site_id: x.siteId, service_day: x.serviceDay, stream_code: x.stream, opening_min_kg: x.openingMinKg, opening_max_kg: x.openingMaxKg, in_kg: x.inKg, out_kg: x.outKg, loss_allowance_kg: x.lossAllowanceKg, closing_min_kg: x.closingMinKg, closing_max_kg: x.closingMaxKg, carried_min_kg: x.carriedMinKg, carried_max_kg: x.carriedMaxKg, tolerance_kg: x.toleranceKg, imbalance_kg: x.imbalanceKg, provenance: x.provenance, mix: x.mix, closing_mix: x.closingMix })));
       await insert(c, 'recon_district_day', { service_day: 'date', measure: 'text', district_id: 'uuid', site_id: 'uuid', stream_code: 'text', provenance: 'text', basis: 'text', kg: 'int' },
         r.districtDays.map((x) => ({ service_day: x.serviceDay, measure: x.measure, district_id: x.districtId, site_id: x.siteId, stream_code: x.stream, provenance: x.provenance, basis: x.basis, kg: x.kg })));
-      await insert(c, 'recon_permit_day', { permit_id: 'uuid', service_day: 'date', trips: 'int', net_kg: 'int' }, r.permitDays.map((x) => ({ permit_id: x.permitId, service_day: x.serviceDay, trips: x.trips, net_kg: x.netKg })));
+      await insert(
+        c,
+        'recon_permit_day',
+        { permit_id: 'uuid', service_day: 'date', trips: 'int', net_kg: 'int', weighed_kg: 'int', stored_tare_kg: 'int', keyed_kg: 'int', estimated_kg: 'int' },
+        r.permitDays.map((x) => ({ permit_id: x.permitId, service_day: x.serviceDay, trips: x.trips, net_kg: x.netKg, weighed_kg: x.byProvenance.WEIGHED, stored_tare_kg: x.byProvenance.STORED_TARE, keyed_kg: x.byProvenance.KEYED, estimated_kg: x.byProvenance.ESTIMATED })),
+      );
       const changes = await new AnomalySync(c).sync(r.day, r.anomalies);
       await c.query(
         `INSERT INTO recon_day (service_day, computed_at, as_of, closed, ticket_count, state_hash) VALUES ($1, now(), $2, $3, $4, $5)

@@ -108,12 +108,13 @@ export class ReconQueryRepository {
     const { rows } = await this.pool.query(
       `SELECT ${q.period ? `to_char(u.service_day, ${PERIOD[q.period]}) AS period, ` : ''}p.id, p.permit_no AS "permitNo", p.stream_code AS stream, p.origin_site_id AS "originSiteId", p.disposal_site_id AS "disposalSiteId", p.carrier_id AS "carrierId",
               to_char(p.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(p.valid_to, 'YYYY-MM-DD') AS "validTo", p.approved_kg AS "approvedKg", p.approved_volume_m3 AS "approvedM3",
-              coalesce(sum(u.trips), 0)::int AS trips, coalesce(sum(u.net_kg), 0)::float8 AS "usedKg"
+              coalesce(sum(u.trips), 0)::int AS trips, coalesce(sum(u.net_kg), 0)::float8 AS total, coalesce(sum(u.weighed_kg), 0)::float8 AS weighed,
+              coalesce(sum(u.stored_tare_kg), 0)::float8 AS stored, coalesce(sum(u.keyed_kg), 0)::float8 AS keyed, coalesce(sum(u.estimated_kg), 0)::float8 AS estimated
          FROM permit p ${q.period ? 'JOIN' : 'LEFT JOIN'} recon_permit_day u ON ${on}
          ${w.sql} GROUP BY ${q.period ? '1, ' : ''}p.id ORDER BY p.permit_no${q.period ? ', 1' : ''}`,
       w.params,
     );
-    return rows;
+    return rows.map(({ total, weighed, stored, keyed, estimated, ...r }) => ({ ...r, usedKg: total, usedKgByProvenance: totals({ total, weighed, stored, keyed, estimated }) }));
   }
 
   async populations(): Promise<Map<string, number>> {
@@ -126,4 +127,5 @@ export interface PermitUsageRow extends PermitTerms {
   period?: string;
   trips: number;
   usedKg: number;
+  usedKgByProvenance: ProvenanceTotals;
 }

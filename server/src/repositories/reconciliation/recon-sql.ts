@@ -39,11 +39,18 @@ export function scopeExpr(w: Where, scope: QueryScope | null, narrow: (w: Where,
   return parts.length ? `coalesce(${parts.join(' AND ')}, false)` : 'true';
 }
 
+/**
+ * Each leg's departure and arrival provenance, read from ticket_effective at query time (the leg
+ * table does not store it). Joined by the tickets' primary key; `l` is the leg.
+ */
+export const LEG_PROVENANCE_JOINS = 'LEFT JOIN ticket_effective oe ON oe.id = l.out_ticket_id LEFT JOIN ticket_effective ie ON ie.id = l.in_ticket_id';
+export const LEG_PROVENANCE_COLUMNS = 'oe.provenance AS out_provenance, ie.provenance AS in_provenance';
+
 export function legView(l: Record<string, any>): CustodyLegView {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
-    outTicketId: l.out_ticket_id, serviceDay: l.day, vehicleId: l.vehicle_id, plate: l.plate, fromSiteId: l.from_site_id, stream: l.stream_code, outKg: l.out_kg,
-    departedAt: l.departed_at.toISOString(), deadlineAt: l.deadline_at.toISOString(), status: l.status, inTicketId: l.in_ticket_id, toSiteId: l.to_site_id, inKg: l.in_kg,
+    outTicketId: l.out_ticket_id, serviceDay: l.day, vehicleId: l.vehicle_id, plate: l.plate, fromSiteId: l.from_site_id, stream: l.stream_code, outKg: l.out_kg, outProvenance: l.out_provenance,
+    departedAt: l.departed_at.toISOString(), deadlineAt: l.deadline_at.toISOString(), status: l.status, inTicketId: l.in_ticket_id, toSiteId: l.to_site_id, inKg: l.in_kg, inProvenance: l.in_provenance ?? null,
     arrivedAt: iso(l.arrived_at), explanation: l.explanation,
   };
 }

@@ -7,7 +7,7 @@ import type { CustodyLegView, RouteRunView, TracePermit, TraceTicket, TraceView 
 type TraceRun = TraceView['run'];
 import { Where } from '../sql-where.js';
 import type { QueryScope } from './recon-query.repository.js';
-import { inLegScope, inPermitScope, inRunScope, legView, scopeExpr } from './recon-sql.js';
+import { inLegScope, inPermitScope, inRunScope, LEG_PROVENANCE_COLUMNS, LEG_PROVENANCE_JOINS, legView, scopeExpr } from './recon-sql.js';
 
 /** A ticket with what the trace decides by: its scope facts, local service day and site kind. */
 export interface TraceRow extends TraceTicket {
@@ -39,8 +39,8 @@ const TICKET = `te.id, d.code || '-' || te.seq AS "ticketNo", te.site_id AS "sit
   te.provenance, te.weighed_at AS "weighedAt", v.plate, s.district_id AS "districtId", v.carrier_id AS "carrierId", te.permit_id AS "permitId", s.kind AS "siteKind",
   to_char(te.weighed_at AT TIME ZONE s.timezone, 'YYYY-MM-DD') AS day`;
 const TICKET_JOINS = 'JOIN site s ON s.id = te.site_id JOIN station_device d ON d.id = te.device_id JOIN vehicle v ON v.id = te.vehicle_id';
-const LEG = `SELECT l.*, to_char(l.service_day, 'YYYY-MM-DD') AS day, v.plate, fs.kind AS from_kind
-  FROM recon_custody_leg l JOIN vehicle v ON v.id = l.vehicle_id JOIN site fs ON fs.id = l.from_site_id LEFT JOIN site ts ON ts.id = l.to_site_id`;
+const LEG = `SELECT l.*, to_char(l.service_day, 'YYYY-MM-DD') AS day, v.plate, fs.kind AS from_kind, ${LEG_PROVENANCE_COLUMNS}
+  FROM recon_custody_leg l JOIN vehicle v ON v.id = l.vehicle_id JOIN site fs ON fs.id = l.from_site_id LEFT JOIN site ts ON ts.id = l.to_site_id ${LEG_PROVENANCE_JOINS}`;
 const iso = <T extends { weighedAt: Date | string }>(r: T) => ({ ...r, weighedAt: (r.weighedAt as Date).toISOString() });
 const traceLeg = (r: Record<string, any>): TraceLeg => ({ view: legView(r), fromSiteKind: r.from_kind, visible: r.visible });
 
