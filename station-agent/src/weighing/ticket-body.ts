@@ -100,10 +100,8 @@ export interface LoadFacts {
   origin: string | null;
 }
 
-export function storedTareTicket(ctx: TicketContext, pass: Pass, storedTareKg: number, load: LoadFacts): TicketBody {
-  const flags = new Set<string>([...ctx.flags, 'STORED_TARE']);
-  if (pass.source === 'KEYED') flags.add('KEYED');
-  if (pass.kg > ctx.vehicle.maxGrossKg) flags.add('OVERWEIGHT');
+/** A one-pass ticket: a single weighing at `at`, its weights from `w`; the rest from the lane and the load. */
+function onePassTicket(ctx: TicketContext, at: number, load: LoadFacts, w: Pick<TicketBody, 'grossKg' | 'tareKg' | 'grossSource' | 'tareSource'>, flags: Set<string>): TicketBody {
   return {
     site: ctx.site,
     lane: ctx.lane,
@@ -112,12 +110,9 @@ export function storedTareTicket(ctx: TicketContext, pass: Pass, storedTareKg: n
     card: ctx.card,
     stream: load.stream,
     direction: load.direction,
-    grossKg: pass.kg,
-    tareKg: storedTareKg,
-    netKg: pass.kg - storedTareKg,
-    grossSource: pass.source,
-    tareSource: 'STORED',
-    firstAt: formatSiteTime(pass.at, ctx.timeZone),
+    ...w,
+    netKg: w.grossKg - w.tareKg,
+    firstAt: formatSiteTime(at, ctx.timeZone),
     secondAt: null,
     route: inboundRoute(ctx, load.direction, load.stream, null),
     permit: load.permit,
@@ -128,6 +123,13 @@ export function storedTareTicket(ctx: TicketContext, pass: Pass, storedTareKg: n
   };
 }
 
+export function storedTareTicket(ctx: TicketContext, pass: Pass, storedTareKg: number, load: LoadFacts): TicketBody {
+  const flags = new Set<string>([...ctx.flags, 'STORED_TARE']);
+  if (pass.source === 'KEYED') flags.add('KEYED');
+  if (pass.kg > ctx.vehicle.maxGrossKg) flags.add('OVERWEIGHT');
+  return onePassTicket(ctx, pass.at, load, { grossKg: pass.kg, tareKg: storedTareKg, grossSource: pass.source, tareSource: 'STORED' }, flags);
+}
+
 /**
  * 估重: the load's weights come from the estimate (estimate.ts), the ticket says so in its sources,
  * its ESTIMATED flag and its basis. No OVERWEIGHT flag: an estimate proves no overload.
@@ -135,27 +137,5 @@ export function storedTareTicket(ctx: TicketContext, pass: Pass, storedTareKg: n
 export function estimatedTicket(ctx: TicketContext, at: number, e: { netKg: number; tareKg: number; tareSource: 'STORED' | 'ESTIMATED'; basis: EstimateBasis }, load: LoadFacts): TicketBody {
   const flags = new Set<string>([...ctx.flags, 'ESTIMATED']);
   if (e.tareSource === 'STORED') flags.add('STORED_TARE');
-  return {
-    site: ctx.site,
-    lane: ctx.lane,
-    plate: ctx.vehicle.plate,
-    plateSeen: null,
-    card: ctx.card,
-    stream: load.stream,
-    direction: load.direction,
-    grossKg: e.tareKg + e.netKg,
-    tareKg: e.tareKg,
-    netKg: e.netKg,
-    grossSource: 'ESTIMATED',
-    tareSource: e.tareSource,
-    firstAt: formatSiteTime(at, ctx.timeZone),
-    secondAt: null,
-    route: inboundRoute(ctx, load.direction, load.stream, null),
-    permit: load.permit,
-    origin: load.origin ?? (load.direction === 'OUT' ? ctx.site : null),
-    operator: ctx.operator,
-    flags: orderedFlags(flags),
-    software: ctx.software,
-    estimate: e.basis,
-  };
+  return { ...onePassTicket(ctx, at, load, { grossKg: e.tareKg + e.netKg, tareKg: e.tareKg, grossSource: 'ESTIMATED', tareSource: e.tareSource }, flags), estimate: e.basis };
 }
