@@ -29,6 +29,7 @@ export const ReconRules = z
     lateTicketMinutes: Minutes(1, 7 * 24 * 60),
     silentAfterHours: z.int('whole hours').min(1, 'at least 1 h').max(7 * 24, 'at most 168 h'),
     openTicketOverdueMinutes: Minutes(1, 7 * 24 * 60),
+    repeatWithinMinutes: Minutes(1, 24 * 60),
   })
   .strict();
 export type ReconRules = z.infer<typeof ReconRules>;

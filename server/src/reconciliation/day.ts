@@ -46,7 +46,7 @@ export function computeDay(input: DayInput): DayResult {
   for (const s of balance.states) mixes.set(mixKey(s, day), s.mix);
   const districtDays = attributeDay({ day, tickets: ofDay, arrivals: custody.arrivals, routeOf: runs.routeOf, mixes, registry });
   const checks = checksForDay(day, ofDay, custody.arrivals, registry, rules, isClosed);
-  const integrity = integrityForDay(day, tickets, input.stationEvents ?? [], registry);
+  const integrity = integrityForDay(day, tickets, input.stationEvents ?? [], registry, rules.repeatWithinMinutes);
 
   return {
     day,

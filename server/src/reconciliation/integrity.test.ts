@@ -71,6 +71,13 @@ describe('REPEATED_WEIGHING', () => {
     expect(integrityForDay(DAY, [a, b], [], registry)).toEqual([expect.objectContaining({ key: `REPEATED_WEIGHING:${b.id}`, evidence: [a.id, b.id].sort(), details: expect.objectContaining({ gapMinutes: 5, earlierTicketId: a.id }) })]);
   });
 
+  test('the window is the deployment rule: 5 minutes apart is a repeat under 10, a quick turnaround under 3', () => {
+    const a = t({ at: 600, siteId: 'inc', vehicleId: 'c2' });
+    const b = t({ at: 605, siteId: 'inc', vehicleId: 'c2' });
+    expect(integrityForDay(DAY, [a, b], [], registry, 10).map((x) => x.key)).toEqual([`REPEATED_WEIGHING:${b.id}`]);
+    expect(integrityForDay(DAY, [a, b], [], registry, 3)).toEqual([]);
+  });
+
   test('not a repeat: a real next trip, another direction, another site', () => {
     expect(keys([t({ at: 600, siteId: 'inc', vehicleId: 'c2' }), t({ at: 640, siteId: 'inc', vehicleId: 'c2' })], [])).toEqual([]);
     expect(keys([t({ at: 600, siteId: 'ts', vehicleId: 'tr' }), t({ at: 603, siteId: 'ts', vehicleId: 'tr', direction: 'OUT' })], [])).toEqual([]);

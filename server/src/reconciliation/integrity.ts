@@ -15,12 +15,13 @@ import { normalisePlate } from '@haulproof/contracts';
 import { anomaly } from './anomalies.js';
 import { iso, kg } from './format.js';
 import { repeatedWeighings } from './repeats.js';
+import { DEFAULT_RULES } from './rules.js';
 import { tieEvents, vehiclesByPlate, type ReconStationEvent } from './station-events.js';
 import type { AnomalyCandidate, Day, ReconTicket, Registry } from './types.js';
 
-export function integrityForDay(day: Day, tickets: readonly ReconTicket[], events: readonly ReconStationEvent[], registry: Registry): AnomalyCandidate[] {
+export function integrityForDay(day: Day, tickets: readonly ReconTicket[], events: readonly ReconStationEvent[], registry: Registry, repeatWithinMinutes = DEFAULT_RULES.repeatWithinMinutes): AnomalyCandidate[] {
   const ties = tieEvents(events, tickets, registry);
-  return [...scaleFindings(day, events, ties, registry), ...cardFindings(day, events, ties, registry), ...repeatedWeighings(day, tickets, events, ties, registry)];
+  return [...scaleFindings(day, events, ties, registry), ...cardFindings(day, events, ties, registry), ...repeatedWeighings(day, tickets, events, ties, registry, repeatWithinMinutes * 60_000)];
 }
 
 const eventFacts = (e: ReconStationEvent) => ({ id: e.id, eventNo: e.eventNo, type: e.type, at: iso(e.at), lane: e.lane, details: e.details });

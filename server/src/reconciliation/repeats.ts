@@ -7,7 +7,7 @@
 // the figures are made of, and an agent knows only its own journal — a second device at the
 // site, a journal lost in a crash or a weight keyed in elsewhere escape it. The events add what
 // the agent knew: a ticket it flagged as a repeat (the operator overrode its refusal) is one as
-// far back as the event says the last weighing was, even beyond REPEAT_WITHIN_MS, since a
+// far back as the event says the last weighing was, even beyond the rule's repeatWithinMinutes, since a
 // station may refuse repeats over a longer window than ours. A refusal that was not overridden
 // made no ticket and is about nothing (station-events.ts).
 import { anomaly } from './anomalies.js';
@@ -15,12 +15,10 @@ import { kg, minutes } from './format.js';
 import type { ReconStationEvent } from './station-events.js';
 import type { AnomalyCandidate, Day, ReconTicket, Registry } from './types.js';
 
-/** The agents' default refusal window (station-agent config policy.repeatWithinMinutes). */
-export const REPEAT_WITHIN_MS = 10 * 60_000;
 /** An event's minutesSinceLast is floored and taken before the first pass settles: allow this much more. */
 const CLAIM_GRACE_MS = 3 * 60_000;
 
-export function repeatedWeighings(day: Day, tickets: readonly ReconTicket[], events: readonly ReconStationEvent[], ties: ReadonlyMap<string, ReconTicket[]>, registry: Registry): AnomalyCandidate[] {
+export function repeatedWeighings(day: Day, tickets: readonly ReconTicket[], events: readonly ReconStationEvent[], ties: ReadonlyMap<string, ReconTicket[]>, registry: Registry, repeatWithinMs: number): AnomalyCandidate[] {
   const flagged = new Map<string, ReconStationEvent[]>(); // second ticket id → the agent's REPEAT_WEIGHING events about it
   for (const e of events) {
     if (e.type !== 'REPEAT_WEIGHING') continue;
@@ -42,7 +40,7 @@ export function repeatedWeighings(day: Day, tickets: readonly ReconTicket[], eve
       const gap = b.firstWeighedAt - a.weighedAt;
       const byAgent = (flagged.get(b.id) ?? []).sort((x, y) => x.at - y.at || (x.id < y.id ? -1 : 1));
       const claimed = byAgent.map((e) => (typeof e.details.minutesSinceLast === 'number' ? e.details.minutesSinceLast * 60_000 + CLAIM_GRACE_MS : 0));
-      if (gap >= Math.max(REPEAT_WITHIN_MS, ...claimed)) continue;
+      if (gap >= Math.max(repeatWithinMs, ...claimed)) continue;
 
       const site = registry.sites.get(b.siteId)!;
       const vehicle = registry.vehicles.get(b.vehicleId);

@@ -21,6 +21,7 @@ export const RULE_VARIABLES = {
   lateTicketMinutes: 'HAULPROOF_RECON_LATE_TICKET_MINUTES',
   silentAfterHours: 'HAULPROOF_RECON_SILENT_AFTER_HOURS',
   openTicketOverdueMinutes: 'HAULPROOF_RECON_OPEN_TICKET_OVERDUE_MINUTES',
+  repeatWithinMinutes: 'HAULPROOF_RECON_REPEAT_WITHIN_MINUTES',
 } as const satisfies Record<keyof ReconRules, string>;
 
 const PREFIX = 'HAULPROOF_RECON_';

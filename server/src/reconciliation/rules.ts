@@ -36,6 +36,8 @@ export interface ReconRules {
   silentAfterHours: number;
   /** Report quality: a first pass still open this long after it was weighed (as its station's last heartbeat reports) is overdue. */
   openTicketOverdueMinutes: number;
+  /** The same vehicle weighed again at a site, same direction, sooner than this after its last ticket: REPEATED_WEIGHING (the agents' default refusal window). */
+  repeatWithinMinutes: number;
 }
 
 export const DEFAULT_RULES: ReconRules = {
@@ -55,6 +57,7 @@ export const DEFAULT_RULES: ReconRules = {
   lateTicketMinutes: 120,
   silentAfterHours: 2,
   openTicketOverdueMinutes: 240,
+  repeatWithinMinutes: 10,
 };
 
 // The contracts schema (what the API shows and configuration is checked against) and this
